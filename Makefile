@@ -1,0 +1,55 @@
+# slabfill - see README.md. `make run` and `make check` install what is missing, then build.
+ifeq ($(origin CC),default)
+CC = mpicc
+endif
+PREFIX ?= /usr/local
+DESTDIR ?=
+PKGS ?= hdf5-openmpi pnetcdf
+PYTHON ?= /usr/bin/python3
+NP ?= $(shell nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)
+# Open MPI refuses root without these; harmless for other users and other MPIs ignore them.
+MPIRUN ?= mpirun --allow-run-as-root --oversubscribe
+RUN_ARGS ?=
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS ?= -O2 -g
+CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow -Iinclude $(PKG_CFLAGS)
+LDLIBS += $(PKG_LIBS) -lm
+
+LIB_SRC = src/error.c src/values.c src/options.c src/decomp.c src/measure.c src/output.c \
+          src/summary.c src/backends.c src/backend_hdf5.c
+LIB_OBJ = $(LIB_SRC:.c=.o)
+TESTS = tests/philox_test tests/values_test tests/decomp_test tests/options_test
+
+all: slabfill
+
+slabfill: src/main.o libslabfill.a
+	$(CC) $(LDFLAGS) -o $@ src/main.o libslabfill.a $(LDLIBS)
+
+libslabfill.a: $(LIB_OBJ)
+	$(AR) rcs $@ $(LIB_OBJ)
+
+src/%.o: src/%.c include/*.h
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+tests/%_test: tests/%_test.c libslabfill.a include/*.h
+	$(CC) $(CFLAGS) -o $@ $< libslabfill.a $(LDLIBS)
+
+deps:
+	@scripts/install-deps
+
+run: deps slabfill
+	$(MPIRUN) -n $(NP) ./slabfill $(RUN_ARGS)
+
+check: deps slabfill $(TESTS)
+	@MPIRUN="$(MPIRUN)" PYTHON="$(PYTHON)" tests/run
+
+install: slabfill
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 slabfill $(DESTDIR)$(PREFIX)/bin/slabfill
+
+clean:
+	rm -f slabfill libslabfill.a src/*.o $(TESTS)
+
+.PHONY: all deps run check install clean

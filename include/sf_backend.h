@@ -1,0 +1,43 @@
+/* sf_backend.h - the storage backend interface, one struct of function pointers per backend as
+ * in IOR's aiori.h. Each backend lives in src/backend_NAME.c and is listed once in the table in
+ * src/backends.c; the driver never asks which backend it is talking to. */
+#ifndef SF_BACKEND_H
+#define SF_BACKEND_H
+
+#include <mpi.h>
+#include <stdint.h>
+
+#include "sf_values.h"
+
+/* What a backend is asked to create. */
+typedef struct {
+    MPI_Comm comm;
+    const char *path;        /* where to write: the partial name, renamed by the driver */
+    uint64_t shape[3];
+    sf_value_spec spec;
+    MPI_Info info;           /* hints for MPI_File_open, may be MPI_INFO_NULL */
+} sf_target;
+
+typedef struct sf_backend {
+    const char *name;
+    const char *extension;   /* default output is "slab" + extension */
+    const char *description; /* one line for --help and the README */
+    /* Contract: collective over t->comm. Creates t->path (replacing a leftover partial),
+     * records the metadata needed to regenerate every value, and returns a handle. */
+    void *(*create)(const sf_target *t);
+    /* Contract: collective; every rank calls it the same number of times. buf holds the box's
+     * values densely in C order; an empty box (zero counts) joins the collective with nothing.
+     * Returns only on success. */
+    void (*write)(void *handle, const sf_box *box, const void *buf);
+    /* Contract: collective; flushes, closes and frees the handle. Data is in the file system
+     * (not necessarily on stable storage) when it returns. */
+    void (*close)(void *handle);
+} sf_backend;
+
+/* Contract: the backend called name, or NULL. */
+const sf_backend *sf_backend_find(const char *name);
+
+/* Contract: NULL-terminated table of every built-in backend, default first. */
+extern const sf_backend *const sf_backends[];
+
+#endif

@@ -1,0 +1,56 @@
+/* sf_error.h - the three failure tiers, as in git.
+ *
+ *   sf_die()         environment and I/O failures: prints rank, file:line, the failing call and
+ *                    the library's own message, then MPI_Abort. Reached through the CHECK macros.
+ *   sf_error()       bad input: rank 0 prints one line, the caller returns SF_EXIT_USAGE so every
+ *                    rank reaches MPI_Finalize.
+ *   assert()         our own bugs.
+ */
+#ifndef SF_ERROR_H
+#define SF_ERROR_H
+
+#include <errno.h>
+#include <mpi.h>
+
+#define SF_EXIT_OK 0
+#define SF_EXIT_FAILURE 1 /* environment or I/O failure (sf_die) */
+#define SF_EXIT_USAGE 2   /* bad input: nothing was created or touched */
+
+#if defined(__GNUC__)
+#define SF_NORETURN __attribute__((noreturn))
+#define SF_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define SF_NORETURN
+#define SF_PRINTF(a, b)
+#endif
+
+/* Contract: never returns. Prints "slabfill: rank R: FILE:LINE: CALL: MESSAGE" to stderr and
+ * aborts the whole job (MPI_Abort when MPI is up, exit(1) otherwise). */
+SF_NORETURN void sf_die(const char *file, int line, const char *call, const char *fmt, ...)
+    SF_PRINTF(4, 5);
+
+/* Contract: prints "slabfill: MESSAGE" on rank 0 of MPI_COMM_WORLD only (all ranks when MPI is
+ * not initialised) and returns SF_EXIT_USAGE. Every rank must call it with the same verdict. */
+int sf_error(const char *fmt, ...) SF_PRINTF(1, 2);
+
+/* Contract: rank of this process in MPI_COMM_WORLD, or 0 before MPI_Init. */
+int sf_rank(void);
+
+/* Contract: dies with MPI's message for rc. Used by SF_MPI_CHECK. */
+SF_NORETURN void sf_die_mpi(const char *file, int line, const char *call, int rc);
+
+#define SF_MPI_CHECK(call)                                                                    \
+    do {                                                                                      \
+        int sf_rc_ = (call);                                                                  \
+        if (sf_rc_ != MPI_SUCCESS)                                                            \
+            sf_die_mpi(__FILE__, __LINE__, #call, sf_rc_);                                    \
+    } while (0)
+
+/* For libc calls that return -1 (or a negative value) and set errno. */
+#define SF_SYS_CHECK(call)                                                                    \
+    do {                                                                                      \
+        if ((call) < 0)                                                                       \
+            sf_die(__FILE__, __LINE__, #call, "%s", strerror(errno));                         \
+    } while (0)
+
+#endif

@@ -1,0 +1,48 @@
+/* sf_options.h - the command line, parsed identically on every rank so that all ranks reach the
+ * same verdict on bad input without communicating. Parsers never print: they fill err. */
+#ifndef SF_OPTIONS_H
+#define SF_OPTIONS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sf_values.h"
+
+#define SF_DEFAULT_SEED UINT64_C(0x736c616266696c6c) /* "slabfill" in ASCII */
+#define SF_DEFAULT_BUFFER (UINT64_C(64) << 20)
+#define SF_MIN_BUFFER (UINT64_C(1) << 10)
+#define SF_MAX_BUFFER (UINT64_C(1) << 30) /* keeps every single I/O call below 2 GiB */
+#define SF_MAX_SLAB UINT64_C(1000000)
+#define SF_ERRLEN 256
+
+typedef enum { SF_FORMAT_TABLE, SF_FORMAT_CSV, SF_FORMAT_JSON } sf_format;
+
+typedef struct {
+    uint64_t shape[3];   /* Z, X, Y */
+    sf_value_spec spec;  /* seed, dtype, dist */
+    const char *output;  /* NULL: the backend's default name */
+    const char *backend; /* name in the backend table */
+    uint64_t slab;       /* z-slices per rank per collective write */
+    uint64_t buffer;     /* cap on one write buffer, bytes */
+    int force;
+    sf_format format;
+    int verbosity; /* -1 quiet, 0 normal, 1+ verbose */
+    int help, version;
+} sf_options;
+
+/* Contract: fills o from argv. Returns 0 on success, or SF_EXIT_USAGE with a one-line reason
+ * (what was wrong and what is accepted) in err. argv is not modified. Callable repeatedly. */
+int sf_options_parse(int argc, char **argv, sf_options *o, char *err, size_t errlen);
+
+/* Contract: the --help text. */
+const char *sf_options_usage(void);
+
+/* The single-value parsers, each returning 0 or -1 with a reason in err. */
+/* "ZxXxY": three decimal integers >= 1, nothing else; elem*Z*X*Y must fit in int64. */
+int sf_parse_shape(const char *s, size_t elem, uint64_t shape[3], char *err, size_t errlen);
+/* Unsigned 64-bit, decimal or 0x-hex, no sign, no spaces. */
+int sf_parse_u64(const char *s, uint64_t *v, char *err, size_t errlen);
+/* Byte size: decimal digits and an optional k/m/g suffix (powers of 1024). */
+int sf_parse_size(const char *s, uint64_t *v, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,279 @@
+/* options.c - getopt_long front end plus strict parsers for shapes, sizes and seeds.
+ * Strict means: no signs, no spaces, no exponents, no trailing junk, overflow detected. */
+#include "sf_options.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sf_error.h"
+
+static int fail(char *err, size_t errlen, const char *fmt, const char *arg)
+{
+    snprintf(err, errlen, fmt, arg);
+    return -1;
+}
+
+/* Decimal digits only; returns characters consumed, 0 on no digit, -1 on overflow. */
+static int scan_decimal(const char *s, uint64_t *v)
+{
+    uint64_t x = 0;
+    int n = 0;
+    for (; s[n] >= '0' && s[n] <= '9'; n++) {
+        unsigned d = (unsigned)(s[n] - '0');
+        if (x > (UINT64_MAX - d) / 10)
+            return -1;
+        x = x * 10 + d;
+    }
+    *v = x;
+    return n;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+int sf_parse_u64(const char *s, uint64_t *v, char *err, size_t errlen)
+{
+    static const char *accepted = "'%s' is not an unsigned 64-bit integer; accepted: decimal "
+                                  "0..18446744073709551615 or hex 0x0..0xffffffffffffffff";
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        uint64_t x = 0;
+        int n = 0;
+        for (const char *p = s + 2; *p; p++, n++) {
+            int d = hexval(*p);
+            if (d < 0 || x >> 60)
+                return fail(err, errlen, accepted, s);
+            x = (x << 4) | (uint64_t)d;
+        }
+        if (n == 0)
+            return fail(err, errlen, accepted, s);
+        *v = x;
+        return 0;
+    }
+    int n = scan_decimal(s, v);
+    if (n <= 0 || s[n] != '\0')
+        return fail(err, errlen, accepted, s);
+    return 0;
+}
+
+int sf_parse_shape(const char *s, size_t elem, uint64_t shape[3], char *err, size_t errlen)
+{
+    static const char *accepted = "bad --shape '%s'; accepted: ZxXxY, three decimal integers "
+                                  ">= 1 such as 500x2000x2000";
+    const char *p = s;
+    for (int d = 0; d < 3; d++) {
+        int n = scan_decimal(p, &shape[d]);
+        if (n <= 0 || shape[d] == 0)
+            return fail(err, errlen, accepted, s);
+        p += n;
+        if (d < 2 && *p++ != 'x')
+            return fail(err, errlen, accepted, s);
+    }
+    if (*p != '\0')
+        return fail(err, errlen, accepted, s);
+    /* MPI offsets and HDF5 sizes are signed 64-bit in places: keep the byte count below 2^63. */
+    uint64_t limit = (uint64_t)INT64_MAX / elem;
+    if (shape[0] > limit / shape[1] || shape[0] * shape[1] > limit / shape[2])
+        return fail(err, errlen,
+                    "--shape '%s' is too large: its byte size must fit in a signed 64-bit "
+                    "offset (below 2^63 bytes)", s);
+    return 0;
+}
+
+int sf_parse_size(const char *s, uint64_t *v, char *err, size_t errlen)
+{
+    static const char *accepted = "bad size '%s'; accepted: a decimal byte count with an "
+                                  "optional k, m or g suffix (powers of 1024), e.g. 64m";
+    uint64_t x;
+    int n = scan_decimal(s, &x);
+    if (n <= 0)
+        return fail(err, errlen, accepted, s);
+    int shift = 0;
+    switch (s[n]) {
+    case '\0': break;
+    case 'k': case 'K': shift = 10; break;
+    case 'm': case 'M': shift = 20; break;
+    case 'g': case 'G': shift = 30; break;
+    default: return fail(err, errlen, accepted, s);
+    }
+    if (shift && s[n + 1] != '\0')
+        return fail(err, errlen, accepted, s);
+    if (x > (UINT64_MAX >> shift))
+        return fail(err, errlen, accepted, s);
+    *v = x << shift;
+    return 0;
+}
+
+const char *sf_options_usage(void)
+{
+    return "usage: mpirun -n P slabfill [options]\n"
+           "Fill a Z x X x Y array with counter-based random values, one slab of z-slices per\n"
+           "rank per collective write, into one shared file.\n"
+           "\n"
+           "  --shape ZxXxY          array shape (default 500x2000x2000)\n"
+           "  --dtype float32|float64   value type (default float32)\n"
+           "  --dist normal|uniform  distribution (default normal)\n"
+           "  --seed N               unsigned 64-bit seed, decimal or 0x hex\n"
+           "                         (default 0x736c616266696c6c, \"slabfill\" in ASCII)\n"
+           "  -o, --output PATH      output file (default slab.h5)\n"
+           "  --slab K               z-slices per rank per collective write (default 1)\n"
+           "  --buffer SIZE          cap on one write buffer, 1k..1g (default 64m)\n"
+           "  --force                allow replacing an existing output file\n"
+           "  --format table|csv|json   summary format (default table)\n"
+           "  -q, --quiet            print nothing on success\n"
+           "  -v, --verbose          per-rank rows for every rank, and more detail\n"
+           "  -h, --help             this text\n"
+           "  -V, --version          print the version\n"
+           "\n"
+           "Exit status: 0 success, 1 I/O or environment failure, 2 bad input.\n";
+}
+
+enum { OPT_SHAPE = 256, OPT_DTYPE, OPT_DIST, OPT_SEED, OPT_SLAB, OPT_BUFFER, OPT_FORCE,
+       OPT_FORMAT };
+
+static const struct option long_options[] = {
+    {"shape", required_argument, NULL, OPT_SHAPE},
+    {"dtype", required_argument, NULL, OPT_DTYPE},
+    {"dist", required_argument, NULL, OPT_DIST},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"output", required_argument, NULL, 'o'},
+    {"slab", required_argument, NULL, OPT_SLAB},
+    {"buffer", required_argument, NULL, OPT_BUFFER},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+static int usage_error(char *err, size_t errlen, const char *fmt, const char *arg)
+{
+    snprintf(err, errlen, fmt, arg);
+    return SF_EXIT_USAGE;
+}
+
+int sf_options_parse(int argc, char **argv, sf_options *o, char *err, size_t errlen)
+{
+    *o = (sf_options){
+        .shape = {500, 2000, 2000},
+        .spec = {.seed = SF_DEFAULT_SEED, .dtype = SF_FLOAT32, .dist = SF_NORMAL},
+        .backend = "hdf5",
+        .slab = 1,
+        .buffer = SF_DEFAULT_BUFFER,
+        .format = SF_FORMAT_TABLE,
+    };
+    const char *shape_arg = NULL;
+    int quiet = 0;
+
+    /* getopt permutes argv on glibc; work on a copy so callers (and tests) keep theirs. */
+    char *args[argc + 1];
+    memcpy(args, argv, sizeof(char *) * (size_t)argc);
+    args[argc] = NULL;
+#if defined(__GLIBC__)
+    optind = 0; /* full re-initialisation on glibc */
+#else
+    optind = 1;
+#if defined(__APPLE__) || defined(__FreeBSD__) || defined(__NetBSD__) || defined(__OpenBSD__)
+    optreset = 1;
+#endif
+#endif
+    opterr = 0;
+
+    int c;
+    while ((c = getopt_long(argc, args, "+:o:qvhV", long_options, NULL)) != -1) {
+        switch (c) {
+        case OPT_SHAPE: shape_arg = optarg; break;
+        case OPT_DTYPE:
+            if (strcmp(optarg, "float32") == 0)
+                o->spec.dtype = SF_FLOAT32;
+            else if (strcmp(optarg, "float64") == 0)
+                o->spec.dtype = SF_FLOAT64;
+            else
+                return usage_error(err, errlen,
+                                   "unknown --dtype '%s'; accepted: float32, float64", optarg);
+            break;
+        case OPT_DIST:
+            if (strcmp(optarg, "normal") == 0)
+                o->spec.dist = SF_NORMAL;
+            else if (strcmp(optarg, "uniform") == 0)
+                o->spec.dist = SF_UNIFORM;
+            else
+                return usage_error(err, errlen,
+                                   "unknown --dist '%s'; accepted: normal, uniform", optarg);
+            break;
+        case OPT_SEED:
+            if (sf_parse_u64(optarg, &o->spec.seed, err, errlen) != 0)
+                return SF_EXIT_USAGE;
+            break;
+        case 'o':
+            if (optarg[0] == '\0')
+                return usage_error(err, errlen, "empty --output%s; accepted: a file path", "");
+            o->output = optarg;
+            break;
+        case OPT_SLAB: {
+            char tmp[SF_ERRLEN];
+            if (sf_parse_u64(optarg, &o->slab, tmp, sizeof tmp) != 0 || o->slab == 0 ||
+                o->slab > SF_MAX_SLAB || (optarg[0] == '0' && optarg[1] != '\0'))
+                return usage_error(err, errlen,
+                                   "bad --slab '%s'; accepted: a decimal integer from 1 to "
+                                   "1000000", optarg);
+            break;
+        }
+        case OPT_BUFFER:
+            if (sf_parse_size(optarg, &o->buffer, err, errlen) != 0)
+                return SF_EXIT_USAGE;
+            if (o->buffer < SF_MIN_BUFFER || o->buffer > SF_MAX_BUFFER)
+                return usage_error(err, errlen,
+                                   "--buffer '%s' is out of range; accepted: 1k to 1g", optarg);
+            break;
+        case OPT_FORCE: o->force = 1; break;
+        case OPT_FORMAT:
+            if (strcmp(optarg, "table") == 0)
+                o->format = SF_FORMAT_TABLE;
+            else if (strcmp(optarg, "csv") == 0)
+                o->format = SF_FORMAT_CSV;
+            else if (strcmp(optarg, "json") == 0)
+                o->format = SF_FORMAT_JSON;
+            else
+                return usage_error(err, errlen,
+                                   "unknown --format '%s'; accepted: table, csv, json", optarg);
+            break;
+        case 'q': quiet = 1; break;
+        case 'v': o->verbosity++; break;
+        case 'h': o->help = 1; break;
+        case 'V': o->version = 1; break;
+        case ':':
+            return usage_error(err, errlen, "option '%s' needs a value; see --help",
+                               args[optind - 1]);
+        default: /* '?' */
+            if (optopt && optopt < 256) {
+                char opt[3] = {'-', (char)optopt, '\0'};
+                return usage_error(err, errlen, "unknown option '%s'; see --help", opt);
+            }
+            return usage_error(err, errlen, "unknown option '%s'; see --help",
+                               args[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return usage_error(err, errlen,
+                           "unexpected argument '%s'; slabfill takes options only, see --help",
+                           args[optind]);
+    if (quiet && o->verbosity > 0)
+        return usage_error(err, errlen, "%s-q and -v conflict; give at most one of them", "");
+    if (quiet)
+        o->verbosity = -1;
+    if (shape_arg &&
+        sf_parse_shape(shape_arg, sf_dtype_size(o->spec.dtype), o->shape, err, errlen) != 0)
+        return SF_EXIT_USAGE;
+    return 0;
+}

@@ -1,0 +1,103 @@
+/* output.c - the never-clobber rules: check before creating, write under a partial name, and
+ * rename into place only once the data is complete and closed. */
+#include "sf_output.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sf_error.h"
+
+/* Splits path into its directory (or ".") and base name. */
+static int split_path(const char *path, char *dir, size_t dlen, const char **base)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) {
+        *base = path;
+        return snprintf(dir, dlen, ".") < (int)dlen ? 0 : -1;
+    }
+    *base = slash + 1;
+    size_t n = (size_t)(slash - path);
+    if (n == 0)
+        n = 1; /* "/name" lives in "/" */
+    if (n >= dlen)
+        return -1;
+    memcpy(dir, path, n);
+    dir[n] = '\0';
+    return 0;
+}
+
+int sf_output_check(const char *path, int force, char *err, size_t errlen)
+{
+    char dir[4096];
+    const char *base;
+    struct stat st;
+    if (split_path(path, dir, sizeof dir, &base) != 0 || base[0] == '\0') {
+        snprintf(err, errlen, "bad output path '%s'; accepted: a file name, optionally in an "
+                 "existing directory", path);
+        return SF_EXIT_USAGE;
+    }
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "output directory '%s' does not exist; create it first", dir);
+        return SF_EXIT_USAGE;
+    }
+    if (access(dir, W_OK | X_OK) != 0) {
+        snprintf(err, errlen, "output directory '%s' is not writable (%s)", dir,
+                 strerror(errno));
+        return SF_EXIT_USAGE;
+    }
+    if (stat(path, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            snprintf(err, errlen, "output '%s' is a directory; give a file name", path);
+            return SF_EXIT_USAGE;
+        }
+        if (!force) {
+            snprintf(err, errlen, "output '%s' exists; give --force to replace it, or "
+                     "another -o", path);
+            return SF_EXIT_USAGE;
+        }
+    }
+    char partial[4096];
+    if (sf_output_partial_name(path, partial, sizeof partial) != 0) {
+        snprintf(err, errlen, "output path '%s' is too long", path);
+        return SF_EXIT_USAGE;
+    }
+    if (!force && lstat(partial, &st) == 0) {
+        snprintf(err, errlen, "'%s' is left from an interrupted run; remove it, or give --force "
+                 "to replace it", partial);
+        return SF_EXIT_USAGE;
+    }
+    return 0;
+}
+
+int sf_output_partial_name(const char *path, char *buf, size_t len)
+{
+    char dir[4096];
+    const char *base;
+    if (split_path(path, dir, sizeof dir, &base) != 0)
+        return -1;
+    int n = strrchr(path, '/') ? snprintf(buf, len, "%.*s.%s.partial",
+                                          (int)(base - path), path, base)
+                               : snprintf(buf, len, ".%s.partial", base);
+    return n >= 0 && (size_t)n < len ? 0 : -1;
+}
+
+void sf_output_commit(const char *partial, const char *path)
+{
+    if (rename(partial, path) != 0)
+        sf_die(__FILE__, __LINE__, "rename", "%s -> %s: %s", partial, path, strerror(errno));
+    char dir[4096];
+    const char *base;
+    if (split_path(path, dir, sizeof dir, &base) != 0)
+        sf_die(__FILE__, __LINE__, "split_path", "%s: path too long", path);
+    int fd = open(dir, O_RDONLY);
+    if (fd < 0)
+        sf_die(__FILE__, __LINE__, "open", "%s: %s", dir, strerror(errno));
+    /* Some file systems refuse fsync on a directory; the rename itself has happened. */
+    if (fsync(fd) != 0 && errno != EINVAL && errno != EBADF)
+        sf_die(__FILE__, __LINE__, "fsync", "%s: %s", dir, strerror(errno));
+    SF_SYS_CHECK(close(fd));
+}

@@ -1,0 +1,230 @@
+/* summary.c - gathers sf_rank_stats on rank 0 and prints them as a table, CSV or JSON.
+ * Units follow the seed article: GB = 1e9 bytes, MB = 1e6 bytes. */
+#include "sf_summary.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sf_error.h"
+#include "sf_values.h"
+#include "sf_version.h"
+
+#define PER_RANK_ROWS_MAX 16
+
+typedef struct {
+    double elapsed, gen_max, write_max, close_max, gen_min, gen_mean, write_min, write_mean;
+    uint64_t bytes, rss_max, rss_min, rss_sum, calc_bytes;
+    int hosts;
+} totals;
+
+static totals aggregate(const sf_run_info *run, const sf_rank_stats *all)
+{
+    totals t = {.gen_min = 1e300, .write_min = 1e300, .rss_min = UINT64_MAX};
+    const int P = run->nranks;
+    for (int r = 0; r < P; r++) {
+        const sf_rank_stats *s = &all[r];
+#define MAXF(a, b) ((a) > (b) ? (a) : (b))
+#define MINF(a, b) ((a) < (b) ? (a) : (b))
+        t.elapsed = MAXF(t.elapsed, s->t_total);
+        t.gen_max = MAXF(t.gen_max, s->t_gen);
+        t.gen_min = MINF(t.gen_min, s->t_gen);
+        t.write_max = MAXF(t.write_max, s->t_write);
+        t.write_min = MINF(t.write_min, s->t_write);
+        t.close_max = MAXF(t.close_max, s->t_close);
+        t.rss_max = MAXF(t.rss_max, s->peak_rss);
+        t.rss_min = MINF(t.rss_min, s->peak_rss);
+        t.gen_mean += s->t_gen / P;
+        t.write_mean += s->t_write / P;
+        t.rss_sum += s->peak_rss;
+        t.bytes += s->bytes;
+        int seen = 0;
+        for (int q = 0; q < r && !seen; q++)
+            seen = strcmp(all[q].host, s->host) == 0;
+        t.hosts += !seen;
+    }
+    const uint64_t *sh = run->opt->shape;
+    t.calc_bytes = sh[0] * sh[1] * sh[2] * sf_dtype_size(run->opt->spec.dtype);
+    return t;
+}
+
+static double gb(uint64_t b) { return (double)b / 1e9; }
+
+/* Memory in the seed's style: MB below a GB, GB above. */
+static const char *mem(uint64_t b, char *buf, size_t len)
+{
+    if (b >= 1000000000)
+        snprintf(buf, len, "%.2f GB", gb(b));
+    else
+        snprintf(buf, len, "%.1f MB", (double)b / 1e6);
+    return buf;
+}
+
+static void print_table(FILE *out, const sf_run_info *run, const sf_rank_stats *all,
+                        const totals *t)
+{
+    const sf_options *o = run->opt;
+    char m1[32], m2[32];
+    fprintf(out, "slabfill %s: %" PRIu64 "x%" PRIu64 "x%" PRIu64 " %s %s, seed %" PRIu64
+            " (0x%016" PRIx64 ")\n", SF_VERSION, o->shape[0], o->shape[1], o->shape[2],
+            sf_dtype_name(o->spec.dtype), sf_dist_name(o->spec.dist), o->spec.seed,
+            o->spec.seed);
+    fprintf(out, "%d rank%s on %d host%s, backend %s, file %s, slab %" PRIu64 "\n\n",
+            run->nranks, run->nranks == 1 ? "" : "s", t->hosts, t->hosts == 1 ? "" : "s",
+            run->backend, run->file ? run->file : "(none)", o->slab);
+
+    if (run->nranks <= PER_RANK_ROWS_MAX || o->verbosity > 0) {
+        fprintf(out, "%5s  %-16s %-17s %7s %11s %9s %12s\n", "rank", "host", "z-range",
+                "slices", "generate s", "write s", "peak memory");
+        for (int r = 0; r < run->nranks; r++) {
+            const sf_rank_stats *s = &all[r];
+            char zr[40];
+            snprintf(zr, sizeof zr, "[%" PRIu64 ", %" PRIu64 ")", s->z0, s->z0 + s->nz);
+            fprintf(out, "%5d  %-16.16s %-17s %7" PRIu64 " %11.3f %9.3f %12s\n", r, s->host, zr,
+                    s->nz, s->t_gen, s->t_write, mem(s->peak_rss, m1, sizeof m1));
+        }
+    } else {
+        fprintf(out, "%-12s %11s %9s %12s\n", "over ranks", "generate s", "write s",
+                "peak memory");
+        fprintf(out, "%-12s %11.3f %9.3f %12s\n", "min", t->gen_min, t->write_min,
+                mem(t->rss_min, m1, sizeof m1));
+        fprintf(out, "%-12s %11.3f %9.3f %12s\n", "mean", t->gen_mean, t->write_mean,
+                mem(t->rss_sum / (uint64_t)run->nranks, m1, sizeof m1));
+        fprintf(out, "%-12s %11.3f %9.3f %12s\n", "max", t->gen_max, t->write_max,
+                mem(t->rss_max, m1, sizeof m1));
+    }
+
+    fprintf(out, "\n%-20s %.2f s\n", "Elapsed time", t->elapsed);
+    fprintf(out, "%-20s %.2f GB\n", "Calculated storage", gb(t->calc_bytes));
+    fprintf(out, "%-20s %s max per rank, %s sum over %d rank%s\n", "Peak memory",
+            mem(t->rss_max, m1, sizeof m1), mem(t->rss_sum, m2, sizeof m2), run->nranks,
+            run->nranks == 1 ? "" : "s");
+    if (run->file)
+        fprintf(out, "%-20s %.2f GB\n", "File storage", gb(run->file_disk_bytes));
+    else
+        fprintf(out, "%-20s n/a\n", "File storage");
+    fprintf(out, "%-20s %.3f GB/s\n", "Bandwidth",
+             t->elapsed > 0 ? gb(t->bytes) / t->elapsed : 0.0);
+    fprintf(out, "(GB = 1e9 bytes, MB = 1e6 bytes, as in the seed article; elapsed time runs "
+            "from before create to after close and sync)\n");
+}
+
+/* One record, as (key, value) pairs shared by CSV and JSON. Keys carry their units. */
+enum { NKEYS = 24 };
+typedef struct {
+    const char *key;
+    char val[160];
+    int is_string;
+} field;
+
+static void csv_json_fields(const sf_run_info *run, const totals *t, field f[NKEYS])
+{
+    const sf_options *o = run->opt;
+    int i = 0;
+#define F(k, s, ...) (f[i].key = k, f[i].is_string = s, \
+                      snprintf(f[i].val, sizeof f[i].val, __VA_ARGS__), i++)
+    F("version", 1, "%s", SF_VERSION);
+    F("backend", 1, "%s", run->backend);
+    F("file", 1, "%s", run->file ? run->file : "");
+    F("shape_z", 0, "%" PRIu64, o->shape[0]);
+    F("shape_x", 0, "%" PRIu64, o->shape[1]);
+    F("shape_y", 0, "%" PRIu64, o->shape[2]);
+    F("dtype", 1, "%s", sf_dtype_name(o->spec.dtype));
+    F("dist", 1, "%s", sf_dist_name(o->spec.dist));
+    F("seed", 1, "%" PRIu64, o->spec.seed); /* a string: JSON numbers lose 64-bit precision */
+    F("ranks", 0, "%d", run->nranks);
+    F("hosts", 0, "%d", t->hosts);
+    F("slab", 0, "%" PRIu64, o->slab);
+    F("buffer_bytes", 0, "%" PRIu64, o->buffer);
+    F("elapsed_s", 0, "%.6f", t->elapsed);
+    F("generate_s_max", 0, "%.6f", t->gen_max);
+    F("write_s_max", 0, "%.6f", t->write_max);
+    F("close_s_max", 0, "%.6f", t->close_max);
+    F("calculated_storage_bytes", 0, "%" PRIu64, t->calc_bytes);
+    F("bytes_written", 0, "%" PRIu64, t->bytes);
+    F("peak_rss_bytes_max", 0, "%" PRIu64, t->rss_max);
+    F("peak_rss_bytes_sum", 0, "%" PRIu64, t->rss_sum);
+    F("file_storage_bytes", 0, "%" PRIu64, run->file ? run->file_disk_bytes : 0);
+    F("bandwidth_GBps", 0, "%.6f", t->elapsed > 0 ? gb(t->bytes) / t->elapsed : 0.0);
+    F("peak_rss_bytes_min", 0, "%" PRIu64, t->rss_min);
+#undef F
+    (void)i;
+}
+
+/* JSON strings: escape what JSON requires; file names are the only free text here. */
+static void json_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(out, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(out, "\\u%04x", c);
+        else
+            fputc(c, out);
+    }
+    fputc('"', out);
+}
+
+static void csv_value(FILE *out, const char *s)
+{
+    if (strpbrk(s, ",\"\n")) {
+        fputc('"', out);
+        for (; *s; s++) {
+            if (*s == '"')
+                fputc('"', out);
+            fputc(*s, out);
+        }
+        fputc('"', out);
+    } else {
+        fputs(s, out);
+    }
+}
+
+void sf_summary_report(FILE *out, const sf_run_info *run, const sf_rank_stats *mine)
+{
+    int rank;
+    SF_MPI_CHECK(MPI_Comm_rank(MPI_COMM_WORLD, &rank));
+    sf_rank_stats *all = NULL;
+    if (rank == 0) {
+        all = malloc(sizeof *all * (size_t)run->nranks);
+        if (!all)
+            sf_die(__FILE__, __LINE__, "malloc", "out of memory for %d rank records",
+                   run->nranks);
+    }
+    /* Homogeneous clusters assumed: the struct travels as bytes. */
+    SF_MPI_CHECK(MPI_Gather(mine, (int)sizeof *mine, MPI_BYTE, all, (int)sizeof *mine, MPI_BYTE,
+                            0, MPI_COMM_WORLD));
+    if (rank != 0 || run->opt->verbosity < 0) {
+        free(all);
+        return;
+    }
+    totals t = aggregate(run, all);
+    field f[NKEYS];
+    csv_json_fields(run, &t, f);
+    switch (run->opt->format) {
+    case SF_FORMAT_TABLE: print_table(out, run, all, &t); break;
+    case SF_FORMAT_CSV:
+        for (int i = 0; i < NKEYS; i++)
+            fprintf(out, "%s%s", f[i].key, i + 1 < NKEYS ? "," : "\n");
+        for (int i = 0; i < NKEYS; i++) {
+            csv_value(out, f[i].val);
+            fputs(i + 1 < NKEYS ? "," : "\n", out);
+        }
+        break;
+    case SF_FORMAT_JSON:
+        fputc('{', out);
+        for (int i = 0; i < NKEYS; i++) {
+            fprintf(out, "%s\"%s\": ", i ? ", " : "", f[i].key);
+            if (f[i].is_string)
+                json_string(out, f[i].val);
+            else
+                fputs(f[i].val, out);
+        }
+        fputs("}\n", out);
+        break;
+    }
+    fflush(out);
+    free(all);
+}

@@ -29,6 +29,9 @@ static herr_t collect(unsigned n, const H5E_error2_t *e, void *data)
     size_t used = strlen(m->buf);
     snprintf(m->buf + used, m->len - used, "%s%s(): %s", used ? "; " : "", e->func_name,
              e->desc ? e->desc : "no description");
+    for (char *c = m->buf + used; *c; c++)
+        if (*c == '\n')
+            *c = ' '; /* HDF5 puts newlines inside some descriptions; keep one line */
     (void)n;
     return 0;
 }

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# cli_test.sh - bad input through the real binary, on 2 ranks and as a single rank without
+# mpirun: exit status 2, exactly one line from rank 0 that says what was wrong, and no file
+# created or changed. Also the file-system refusals and --force.
+. "$(dirname "$0")/lib.sh"
+cd "$SCRATCH" || exit 1
+mkdir work && cd work || exit 1
+head -c 4096 /dev/urandom > keep.h5
+touch -d '2001-01-01 00:00:00' keep.h5
+
+# Fingerprint of the directory: names, sizes, mtimes and content of everything in it.
+state() { find . -printf '%p %s %T@\n' | sort; cat keep.h5 | cksum; }
+BEFORE=$(state)
+
+# refuse NAME EXPECTED-TEXT RANKS ARGS...: RANKS=0 runs without mpirun.
+refuse() {
+    local name=$1 want=$2 n=$3 out err rc lines
+    shift 3
+    if [ "$n" = 0 ]; then
+        "$SLABFILL" "$@" >"$SCRATCH/out.txt" 2>"$SCRATCH/err.txt"
+    else
+        mpi "$n" "$@" >"$SCRATCH/out.txt" 2>"$SCRATCH/err.txt"
+    fi
+    rc=$?
+    err=$(grep '^slabfill: ' "$SCRATCH/err.txt")
+    lines=$(grep -c '^slabfill: ' "$SCRATCH/err.txt")
+    out=$(cat "$SCRATCH/out.txt")
+    rm -f "$SCRATCH/out.txt" "$SCRATCH/err.txt"
+    if [ "$rc" != 2 ]; then
+        fail "$name" "exit status $rc, expected 2: $err"
+    elif [ "$lines" != 1 ]; then
+        fail "$name" "$lines message lines, expected one from rank 0: $err"
+    elif [[ $err != *"$want"* ]]; then
+        fail "$name" "message '$err' does not mention '$want'"
+    elif [ -n "$out" ]; then
+        fail "$name" "printed to stdout: $out"
+    elif [ "$(state)" != "$BEFORE" ]; then
+        fail "$name" "the directory changed: $(diff <(echo "$BEFORE") <(state))"
+    else
+        ok "$name"
+    fi
+}
+
+S=(--shape 3x4x5)
+refuse unknown-option "unknown option '--bogus'" 2 --bogus
+refuse stray-argument "unexpected argument 'out.h5'" 2 "${S[@]}" out.h5
+refuse shape-zero "ZxXxY" 2 --shape 0x4x5
+refuse shape-negative "ZxXxY" 2 --shape 3x-4x5
+refuse shape-two-dims "ZxXxY" 2 --shape 3x4
+refuse shape-junk "ZxXxY" 2 --shape 3x4x5q
+refuse shape-exponent "ZxXxY" 2 --shape 1e2x4x5
+refuse shape-empty "ZxXxY" 2 --shape ""
+refuse shape-overflow "64-bit" 2 --shape 3000000000x3000000000x3
+refuse dtype-unknown "float32, float64" 2 "${S[@]}" --dtype int8
+refuse dist-unknown "normal, uniform" 2 "${S[@]}" --dist poisson
+refuse seed-negative "unsigned 64-bit" 2 "${S[@]}" --seed -5
+refuse seed-overflow "unsigned 64-bit" 2 "${S[@]}" --seed 18446744073709551616
+refuse seed-junk "unsigned 64-bit" 2 "${S[@]}" --seed 0xfeedz
+refuse slab-zero "1 to 1000000" 2 "${S[@]}" --slab 0
+refuse slab-junk "1 to 1000000" 2 "${S[@]}" --slab two
+refuse buffer-zero "1k to 1g" 2 "${S[@]}" --buffer 0
+refuse buffer-junk "k, m or g" 2 "${S[@]}" --buffer 10x
+refuse format-unknown "table, csv, json" 2 "${S[@]}" --format yaml
+refuse quiet-verbose "conflict" 2 "${S[@]}" -q -v
+refuse missing-value "needs a value" 2 "${S[@]}" --seed
+refuse missing-directory "does not exist" 2 "${S[@]}" -o nodir/out.h5
+refuse output-exists "exists; give --force" 2 "${S[@]}" -o keep.h5
+refuse output-is-directory "is a directory" 2 "${S[@]}" -o .
+refuse output-default-exists-single-rank "exists; give --force" 0 "${S[@]}" -o keep.h5
+refuse shape-single-rank "ZxXxY" 0 --shape 3x4x
+refuse stray-single-rank "unexpected argument" 0 extra
+refuse missing-directory-7ranks "does not exist" 7 "${S[@]}" -o nodir/out.h5
+
+# A partial file left by an interrupted run is not silently replaced.
+mkdir ../p && touch ../p/.out.h5.partial
+check partial-left-refused bash -c "$(printf '%q ' "$SLABFILL" "${S[@]}" -o ../p/out.h5) \
+    2>&1 | grep -q 'interrupted run' && [ ! -e ../p/out.h5 ] && [ -e ../p/.out.h5.partial ]"
+
+# An unwritable directory. Root ignores permission bits, so as root use a read-only tmpfs.
+mkdir ../ro
+if [ "$(id -u)" = 0 ]; then
+    if mount -t tmpfs -o ro,size=1m tmpfs ../ro 2>/dev/null; then
+        refuse unwritable-directory "not writable" 2 "${S[@]}" -o ../ro/out.h5
+        umount ../ro
+    else
+        echo "skip unwritable-directory: running as root and a read-only tmpfs cannot be mounted"
+    fi
+else
+    chmod 555 ../ro
+    refuse unwritable-directory "not writable" 2 "${S[@]}" -o ../ro/out.h5
+fi
+
+# --force replaces an existing file with a complete, correct one.
+check force-replaces bash -c "$(printf '%q ' "$SLABFILL" -q "${S[@]}" --force -o keep.h5) && \
+    $(printf '%q ' "$PYTHON" "$TOP/tests/check_values.py" keep.h5 --shape 3x4x5)"
+check help-exits-0 bash -c "$(printf '%q ' "$SLABFILL") --help | grep -q -- '--shape ZxXxY'"
+check version-exits-0 bash -c "$(printf '%q ' "$SLABFILL") --version | grep -q '^slabfill [0-9]'"
+finish

@@ -1,0 +1,29 @@
+/* sf_test.h - the few lines the C unit tests share: named cases that print "ok NAME" or
+ * "FAIL NAME: why", counted by tests/run, and an exit status that is non-zero on any failure. */
+#ifndef SF_TEST_H
+#define SF_TEST_H
+
+#include <stdarg.h>
+#include <stdio.h>
+
+static int sf_test_failures;
+
+/* Reports one case; returns ok so callers can stop early. */
+static int sf_test(int ok, const char *name, const char *fmt, ...)
+{
+    if (ok) {
+        printf("ok %s\n", name);
+    } else {
+        va_list ap;
+        va_start(ap, fmt);
+        printf("FAIL %s: ", name);
+        vprintf(fmt, ap);
+        putchar('\n');
+        va_end(ap);
+        sf_test_failures++;
+    }
+    fflush(stdout);
+    return ok;
+}
+
+#endif

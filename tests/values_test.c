@@ -1,0 +1,178 @@
+/* values_test.c - the conversions on hand-computed words, and the promise that makes any
+ * decomposition give the same bytes: a fill of any [start, end) equals that part of a big fill. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sf_philox.h"
+#include "sf_test.h"
+#include "sf_values.h"
+
+static int near(double a, double b, double tol) { return fabs(a - b) <= tol; }
+
+static void conversions(void)
+{
+    sf_test(sf_uniform_f32(0) == 0.0f, "uniform-f32-zero", "%g", sf_uniform_f32(0));
+    sf_test(sf_uniform_f32(0x100) == 0x1p-24f, "uniform-f32-lsb", "%a", sf_uniform_f32(0x100));
+    sf_test(sf_uniform_f32(0xff) == 0.0f, "uniform-f32-drops-low-8", "%a", sf_uniform_f32(0xff));
+    sf_test(sf_uniform_f32(0xffffffffu) == 1.0f - 0x1p-24f, "uniform-f32-max-below-1", "%a",
+            sf_uniform_f32(0xffffffffu));
+    sf_test(sf_uniform_f32(0x80000000u) == 0.5f, "uniform-f32-half", "%a",
+            sf_uniform_f32(0x80000000u));
+    /* v = hi<<32 | lo; value = (v >> 11) * 2^-53 */
+    sf_test(sf_uniform_f64(0xffffffffu, 0xffffffffu) == 1.0 - 0x1p-53, "uniform-f64-max", "%a",
+            sf_uniform_f64(0xffffffffu, 0xffffffffu));
+    sf_test(sf_uniform_f64(0, 0x80000000u) == 0.5, "uniform-f64-half-from-hi-word", "%a",
+            sf_uniform_f64(0, 0x80000000u));
+    sf_test(sf_uniform_f64(0x800, 0) == 0x1p-53, "uniform-f64-lsb-from-lo-word", "%a",
+            sf_uniform_f64(0x800, 0));
+
+    float f[2];
+    double d[2];
+    /* wa = 0xffffffff: u1 = 1, r = 0. */
+    sf_normal_f32_pair(0xffffffffu, 12345, f);
+    sf_test(f[0] == 0.0f && f[1] == 0.0f, "normal-f32-u1-one", "%g %g", f[0], f[1]);
+    /* wa = 0: u1 = 2^-32, r = sqrt(64 ln 2) = 6.660437..., wb = 0: angle 0. */
+    sf_normal_f32_pair(0, 0, f);
+    sf_test(near(f[0], 6.660437, 1e-5) && f[1] == 0.0f, "normal-f32-tail-6.66-sigma",
+            "%.7g %.7g", f[0], f[1]);
+    /* wb = 2^30: u2 = 1/4, angle pi/2: the odd lane carries r. */
+    sf_normal_f32_pair(0, 0x40000000u, f);
+    sf_test(fabsf(f[0]) < 1e-6f && near(f[1], 6.660437, 1e-5), "normal-f32-quarter-turn",
+            "%.7g %.7g", f[0], f[1]);
+    /* wa = 2^32 - 2: u1 = 1 - 2^-32 exactly representable, tiny radius, cos = 1. */
+    sf_normal_f32_pair(0xfffffffeu, 0, f);
+    sf_test(near(f[0], sqrt(-2.0 * log1p(-0x1p-32)), 1e-12), "normal-f32-u1-near-one", "%a",
+            f[0]);
+    /* float64: va = 0 -> u1 = 2^-53, r = sqrt(106 ln 2) = 8.5717...; vb = 2^63 -> u2 = 1/2. */
+    sf_normal_f64_pair(0, UINT64_C(1) << 63, d);
+    sf_test(near(d[0], -sqrt(106.0 * log(2.0)), 1e-12) && fabs(d[1]) < 1e-12,
+            "normal-f64-tail-8.57-sigma-half-turn", "%.17g %.17g", d[0], d[1]);
+    /* va all ones -> u1 = 1, r = 0. */
+    sf_normal_f64_pair(UINT64_MAX, 777, d);
+    sf_test(d[0] == 0.0 && d[1] == 0.0, "normal-f64-u1-one", "%g %g", d[0], d[1]);
+}
+
+/* The first values of a block come from the documented words: uniform float32 lane i is
+ * w[i] >> 8 scaled, with counter (b, b>>32, 0, 0) and key (seed, seed>>32). */
+static void lanes_follow_words(void)
+{
+    const uint64_t seed = UINT64_C(0x0123456789abcdef), b = UINT64_C(0x100000005);
+    uint32_t ctr[4] = {(uint32_t)b, (uint32_t)(b >> 32), 0, 0};
+    uint32_t key[2] = {0x89abcdefu, 0x01234567u}, w[4];
+    sf_philox4x32_10(ctr, key, w);
+    sf_value_spec s = {seed, SF_FLOAT32, SF_UNIFORM};
+    float f[4];
+    sf_fill(&s, 4 * b, 4 * b + 4, f);
+    int ok = 1;
+    for (int i = 0; i < 4; i++)
+        ok &= f[i] == sf_uniform_f32(w[i]);
+    sf_test(ok, "uniform-f32-lanes-are-words", "lane mismatch");
+
+    s.dtype = SF_FLOAT64;
+    double d[2];
+    sf_fill(&s, 2 * b, 2 * b + 2, d);
+    sf_test(d[0] == sf_uniform_f64(w[0], w[1]) && d[1] == sf_uniform_f64(w[2], w[3]),
+            "uniform-f64-pairs-are-words", "pair mismatch");
+
+    s.dist = SF_NORMAL;
+    double n[2];
+    sf_fill(&s, 2 * b, 2 * b + 2, d);
+    sf_normal_f64_pair(((uint64_t)w[1] << 32) | w[0], ((uint64_t)w[3] << 32) | w[2], n);
+    sf_test(d[0] == n[0] && d[1] == n[1], "normal-f64-lanes-are-words", "lane mismatch");
+
+    s.dtype = SF_FLOAT32;
+    float nf[4], p[2];
+    sf_fill(&s, 4 * b, 4 * b + 4, nf);
+    sf_normal_f32_pair(w[2], w[3], p);
+    sf_test(nf[2] == p[0] && nf[3] == p[1], "normal-f32-lanes-2-3-use-words-2-3", "mismatch");
+}
+
+static uint64_t next(uint64_t *s)
+{
+    *s = *s * UINT64_C(6364136223846793005) + 1442695040888963407u;
+    return *s >> 33;
+}
+
+static void ranges_are_consistent(void)
+{
+    const uint64_t N = 4099;
+    for (int dt = 0; dt < 2; dt++)
+        for (int di = 0; di < 2; di++) {
+            sf_value_spec s = {UINT64_C(0xfeedface12345678), dt ? SF_FLOAT64 : SF_FLOAT32,
+                               di ? SF_UNIFORM : SF_NORMAL};
+            size_t es = sf_dtype_size(s.dtype);
+            char *whole = malloc(N * es), *part = malloc(N * es);
+            sf_fill(&s, 1000, 1000 + N, whole);
+            uint64_t r = 99;
+            int bad = 0;
+            for (int t = 0; t < 2000; t++) {
+                uint64_t a = next(&r) % N, b = next(&r) % N;
+                if (a > b) { uint64_t x = a; a = b; b = x; }
+                memset(part, 0xa5, N * es);
+                sf_fill(&s, 1000 + a, 1000 + b, part);
+                bad += memcmp(part, whole + a * es, (b - a) * es) != 0;
+                /* nothing written past the end */
+                bad += b < N && (unsigned char)part[(b - a) * es] != 0xa5;
+            }
+            char name[64];
+            snprintf(name, sizeof name, "any-range-same-bytes-%s-%s", sf_dtype_name(s.dtype),
+                     sf_dist_name(s.dist));
+            sf_test(bad == 0, name, "%d of 2000 ranges differ", bad);
+
+            /* A box of a 7x9x11 array equals the matching rows of a flat fill. */
+            const uint64_t shape[3] = {7, 9, 11};
+            char *flat = malloc(7 * 9 * 11 * es), *box = malloc(7 * 9 * 11 * es);
+            sf_fill(&s, 0, 7 * 9 * 11, flat);
+            sf_box bx = {{2, 3, 4}, {3, 5, 6}};
+            sf_fill_box(&s, shape, &bx, box);
+            int bbad = 0;
+            for (uint64_t z = 0; z < 3; z++)
+                for (uint64_t x = 0; x < 5; x++)
+                    bbad += memcmp(box + ((z * 5 + x) * 6) * es,
+                                   flat + (((2 + z) * 9 + 3 + x) * 11 + 4) * es, 6 * es) != 0;
+            snprintf(name, sizeof name, "box-equals-flat-%s-%s", sf_dtype_name(s.dtype),
+                     sf_dist_name(s.dist));
+            sf_test(bbad == 0, name, "%d rows differ", bbad);
+            free(flat), free(box), free(whole), free(part);
+        }
+}
+
+/* Uniform values stay in [0, 1) and normal values have mean ~0, variance ~1. */
+static void moments(void)
+{
+    const size_t n = 1 << 20;
+    float *f = malloc(n * sizeof *f);
+    sf_value_spec s = {42, SF_FLOAT32, SF_NORMAL};
+    sf_fill(&s, 0, n, f);
+    double m = 0, v = 0;
+    for (size_t i = 0; i < n; i++)
+        m += f[i];
+    m /= (double)n;
+    for (size_t i = 0; i < n; i++)
+        v += (f[i] - m) * (f[i] - m);
+    v /= (double)n;
+    sf_test(fabs(m) < 0.005 && fabs(v - 1) < 0.01, "normal-f32-moments", "mean %g var %g", m, v);
+    s.dist = SF_UNIFORM;
+    sf_fill(&s, 0, n, f);
+    float lo = 1, hi = 0;
+    m = 0;
+    for (size_t i = 0; i < n; i++) {
+        lo = f[i] < lo ? f[i] : lo;
+        hi = f[i] > hi ? f[i] : hi;
+        m += f[i];
+    }
+    sf_test(lo >= 0 && hi < 1 && fabs(m / (double)n - 0.5) < 0.002, "uniform-f32-range-mean",
+            "min %g max %g mean %g", lo, hi, m / (double)n);
+    free(f);
+}
+
+int main(void)
+{
+    conversions();
+    lanes_follow_words();
+    ranges_are_consistent();
+    moments();
+    return sf_test_failures != 0;
+}

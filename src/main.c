@@ -3,7 +3,19 @@
  *
  * Example (mpirun -n 2 ./slabfill --shape 50x1000x1000 on the 2-core development machine):
  *
- *   SAMPLE_OUTPUT
+ *   slabfill 0.1.0: 50x1000x1000 float32 normal, seed 8317129687099337836 (0x736c616266696c6c)
+ *   2 ranks on 1 host, backend hdf5, file slab.h5, slab 1
+ *
+ *    rank  host             z-range            slices  generate s   write s  peak memory
+ *       0  vm               [0, 25)                25       0.575     0.304      26.5 MB
+ *       1  vm               [25, 50)               25       0.474     0.405      26.5 MB
+ *
+ *   Elapsed time         0.95 s
+ *   Calculated storage   0.20 GB
+ *   Peak memory          26.5 MB max per rank, 53.0 MB sum over 2 ranks
+ *   File storage         0.20 GB
+ *   Bandwidth            0.211 GB/s
+ *   (GB = 1e9 bytes, MB = 1e6 bytes, as in the seed article)
  */
 #include <stdio.h>
 #include <stdlib.h>

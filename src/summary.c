@@ -105,8 +105,7 @@ static void print_table(FILE *out, const sf_run_info *run, const sf_rank_stats *
         fprintf(out, "%-20s n/a\n", "File storage");
     fprintf(out, "%-20s %.3f GB/s\n", "Bandwidth",
              t->elapsed > 0 ? gb(t->bytes) / t->elapsed : 0.0);
-    fprintf(out, "(GB = 1e9 bytes, MB = 1e6 bytes, as in the seed article; elapsed time runs "
-            "from before create to after close and sync)\n");
+    fprintf(out, "(GB = 1e9 bytes, MB = 1e6 bytes, as in the seed article)\n");
 }
 
 /* One record, as (key, value) pairs shared by CSV and JSON. Keys carry their units. */

@@ -18,7 +18,9 @@ CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow -Iinclude $(
 LDLIBS += $(PKG_LIBS) -lm
 
 LIB_SRC = src/error.c src/values.c src/options.c src/decomp.c src/measure.c src/output.c \
-          src/summary.c src/backends.c src/backend_hdf5.c
+          src/summary.c src/job.c src/compare.c src/backends.c src/backend_hdf5.c \
+          src/backend_pnetcdf.c src/backend_mpiio.c src/backend_zarr.c src/backend_memory.c \
+          src/backend_null.c
 LIB_OBJ = $(LIB_SRC:.c=.o)
 TESTS = tests/philox_test tests/values_test tests/decomp_test tests/options_test
 

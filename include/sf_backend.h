@@ -12,16 +12,20 @@
 /* What a backend is asked to create. */
 typedef struct {
     MPI_Comm comm;
-    const char *path;        /* where to write: the partial name, renamed by the driver */
+    const char *path;     /* where to write: the partial name, renamed by the driver; NULL for
+                             backends without a file */
     uint64_t shape[3];
     sf_value_spec spec;
-    MPI_Info info;           /* hints for MPI_File_open, may be MPI_INFO_NULL */
+    uint64_t z0, nz;      /* this rank's slices, for backends that keep them */
+    MPI_Info info;        /* hints for MPI_File_open, may be MPI_INFO_NULL */
+    int independent;      /* independent instead of collective I/O, where both exist */
 } sf_target;
 
 typedef struct sf_backend {
     const char *name;
-    const char *extension;   /* default output is "slab" + extension */
-    const char *description; /* one line for --help and the README */
+    const char *extension;   /* default output is "slab" + extension; NULL: writes no file */
+    int directory;           /* the output is a directory store, not a file */
+    const char *description; /* one line for the README and --compare */
     /* Contract: collective over t->comm. Creates t->path (replacing a leftover partial),
      * records the metadata needed to regenerate every value, and returns a handle. */
     void *(*create)(const sf_target *t);
@@ -29,9 +33,11 @@ typedef struct sf_backend {
      * values densely in C order; an empty box (zero counts) joins the collective with nothing.
      * Returns only on success. */
     void (*write)(void *handle, const sf_box *box, const void *buf);
-    /* Contract: collective; flushes, closes and frees the handle. Data is in the file system
-     * (not necessarily on stable storage) when it returns. */
+    /* Contract: collective; syncs the data to stable storage, closes and frees the handle. */
     void (*close)(void *handle);
+    /* Optional (may be NULL). Contract: the MPI_Info the MPI library reports for the open file,
+     * which the caller frees; MPI_INFO_NULL when there is none. */
+    MPI_Info (*file_info)(void *handle);
 } sf_backend;
 
 /* Contract: the backend called name, or NULL. */

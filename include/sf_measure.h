@@ -7,11 +7,19 @@
 /* Contract: wall-clock seconds from an arbitrary origin (MPI_Wtime). */
 double sf_now(void);
 
-/* Contract: peak resident set size of this process so far, in bytes (getrusage ru_maxrss,
- * which Linux reports in KiB and macOS in bytes). Dies if getrusage fails. */
+/* Contract: peak resident set size of this process, in bytes: getrusage ru_maxrss (which Linux
+ * reports in KiB and macOS in bytes), or, after a successful sf_peak_rss_reset, the high-water
+ * mark since that reset (VmHWM). Dies if the OS call fails. */
 uint64_t sf_peak_rss_bytes(void);
 
-/* Contract: bytes the file at path occupies on disk (st_blocks * 512); dies if stat fails. */
+/* Contract: resets the peak-RSS high-water mark, where the OS allows it (Linux: "5" written to
+ * /proc/self/clear_refs), and verifies that it took effect (VmHWM no more than 4 MiB above the
+ * current VmRSS). Returns 1 when it did, 0 when this OS cannot (then sf_peak_rss_bytes keeps
+ * reporting the whole-process peak). */
+int sf_peak_rss_reset(void);
+
+/* Contract: bytes the file at path, or every file under the directory at path, occupies on
+ * disk (st_blocks * 512); dies if stat fails. */
 uint64_t sf_file_disk_bytes(const char *path);
 
 #endif

@@ -14,8 +14,16 @@
 #define SF_MAX_BUFFER (UINT64_C(1) << 30) /* keeps every single I/O call below 2 GiB */
 #define SF_MAX_SLAB UINT64_C(1000000)
 #define SF_ERRLEN 256
+#define SF_MAX_HINTS 32
+#define SF_HINT_KEY_LEN 128
+#define SF_HINT_VAL_LEN 256
 
 typedef enum { SF_FORMAT_TABLE, SF_FORMAT_CSV, SF_FORMAT_JSON } sf_format;
+
+typedef struct {
+    char key[SF_HINT_KEY_LEN];
+    char value[SF_HINT_VAL_LEN];
+} sf_hint;
 
 typedef struct {
     uint64_t shape[3];   /* Z, X, Y */
@@ -25,14 +33,21 @@ typedef struct {
     uint64_t slab;       /* z-slices per rank per collective write */
     uint64_t buffer;     /* cap on one write buffer, bytes */
     int force;
+    int independent;     /* independent instead of collective I/O where a backend has both */
+    int compare, keep;   /* --compare: the seed article's experiment; --keep its files */
+    int nhints;          /* SLABFILL_HINTS first, then each --hint, in order */
+    sf_hint hints[SF_MAX_HINTS];
     sf_format format;
     int verbosity; /* -1 quiet, 0 normal, 1+ verbose */
     int help, version;
 } sf_options;
 
-/* Contract: fills o from argv. Returns 0 on success, or SF_EXIT_USAGE with a one-line reason
- * (what was wrong and what is accepted) in err. argv is not modified. Callable repeatedly. */
-int sf_options_parse(int argc, char **argv, sf_options *o, char *err, size_t errlen);
+/* Contract: fills o from argv and from env_hints (the SLABFILL_HINTS value, or NULL). Returns 0
+ * on success, or SF_EXIT_USAGE with a one-line reason (what was wrong and what is accepted) in
+ * err. argv is not modified. The backend name is not checked here (see sf_backend_find).
+ * Callable repeatedly. */
+int sf_options_parse(int argc, char **argv, const char *env_hints, sf_options *o, char *err,
+                     size_t errlen);
 
 /* Contract: the --help text. */
 const char *sf_options_usage(void);
@@ -42,6 +57,8 @@ const char *sf_options_usage(void);
 int sf_parse_shape(const char *s, size_t elem, uint64_t shape[3], char *err, size_t errlen);
 /* Unsigned 64-bit, decimal or 0x-hex, no sign, no spaces. */
 int sf_parse_u64(const char *s, uint64_t *v, char *err, size_t errlen);
+/* One MPI-IO hint "key=value": key of [A-Za-z0-9_.-], value non-empty without ';'. */
+int sf_parse_hint(const char *s, size_t len, sf_hint *h, char *err, size_t errlen);
 /* Byte size: decimal digits and an optional k/m/g suffix (powers of 1024). */
 int sf_parse_size(const char *s, uint64_t *v, char *err, size_t errlen);
 

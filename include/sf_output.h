@@ -6,16 +6,22 @@
 #include <stddef.h>
 
 /* Contract: 0 when path may be written: its directory exists and is writable, path is not a
- * directory, and path does not exist unless force. Else SF_EXIT_USAGE with a reason in err.
+ * directory (unless is_dir_store, where the output itself is a directory), path does not exist
+ * unless force, and no partial is left unless force. Else SF_EXIT_USAGE with a reason in err.
  * Touches nothing. */
-int sf_output_check(const char *path, int force, char *err, size_t errlen);
+int sf_output_check(const char *path, int is_dir_store, int force, char *err, size_t errlen);
+
+/* Contract: removes path, a file or a directory tree, if it exists. Dies on failure. */
+void sf_output_remove(const char *path);
 
 /* Contract: the partial name for path, ".NAME.partial" in the same directory, into buf.
  * Returns -1 if it does not fit. */
 int sf_output_partial_name(const char *path, char *buf, size_t len);
 
-/* Contract: atomically renames partial to path (replacing path) and syncs the directory so the
- * rename is durable. Dies on failure, naming both paths. */
+/* Contract: renames partial to path and syncs the directory so the rename is durable. A file
+ * replaces path atomically. A directory store first moves an existing path aside to
+ * ".NAME.old", renames, then removes the old one, so a complete store is under path at every
+ * moment but one rename apart. Dies on failure, naming both paths. */
 void sf_output_commit(const char *partial, const char *path);
 
 #endif

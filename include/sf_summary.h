@@ -3,8 +3,8 @@
 #ifndef SF_SUMMARY_H
 #define SF_SUMMARY_H
 
-#include <stdio.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "sf_options.h"
 
@@ -12,7 +12,7 @@ typedef struct {
     double t_gen;    /* seconds generating values */
     double t_write;  /* seconds in the backend's write calls */
     double t_close;  /* seconds closing and syncing */
-    double t_total;  /* seconds between the barrier before create and the one after sync */
+    double t_total;  /* seconds from the barrier before create to after close and rename */
     uint64_t bytes;  /* bytes this rank handed to the backend */
     uint64_t peak_rss;
     uint64_t z0, nz;
@@ -20,15 +20,36 @@ typedef struct {
 } sf_rank_stats;
 
 typedef struct {
-    const sf_options *opt;
+    const sf_options *opt;     /* shape, spec, slab, buffer, format, verbosity of this run */
     const char *backend;
     const char *file;          /* final path, or NULL when no file is written */
-    uint64_t file_disk_bytes;  /* st_blocks * 512 of the final file */
+    uint64_t file_disk_bytes;  /* st_blocks * 512 of the final file or store */
     int nranks;
 } sf_run_info;
 
-/* Contract: collective over MPI_COMM_WORLD. Gathers mine from every rank; rank 0 prints the
- * summary in opt->format to out. Other ranks print nothing. */
-void sf_summary_report(FILE *out, const sf_run_info *run, const sf_rank_stats *mine);
+/* Figures over all ranks, computed on rank 0 from the gathered stats. */
+typedef struct {
+    double elapsed, gen_max, gen_min, gen_mean, write_max, write_min, write_mean, close_max;
+    uint64_t bytes, rss_max, rss_min, rss_sum, calc_bytes;
+    int hosts;
+} sf_totals;
+
+/* Contract: collective over MPI_COMM_WORLD. Returns every rank's stats on rank 0 (nranks
+ * entries, caller frees) and NULL on the other ranks. */
+sf_rank_stats *sf_summary_gather(const sf_rank_stats *mine, int nranks);
+
+/* Contract: the totals of a gathered array of run->nranks stats. */
+sf_totals sf_summary_totals(const sf_run_info *run, const sf_rank_stats *all);
+
+/* Contract: prints one run's summary in run->opt->format (table, CSV or JSON); rank 0 only. */
+void sf_summary_print(FILE *out, const sf_run_info *run, const sf_rank_stats *all);
+
+/* Contract: prints one CSV line (the header when header is set, else the values) or one JSON
+ * object line for a run, with an "approach" field first when approach is not NULL. */
+void sf_summary_record(FILE *out, const sf_run_info *run, const sf_totals *t, sf_format format,
+                       int header, const char *approach);
+
+/* Contract: n bytes as the article writes memory: "37.8 MB" below 1 GB, "8.02 GB" above. */
+const char *sf_summary_mem(uint64_t n, char *buf, size_t len);
 
 #endif

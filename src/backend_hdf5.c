@@ -114,7 +114,8 @@ static void *h5_create(const sf_target *t)
     attr_string(h->dset, "slabfill_version", SF_VERSION);
 
     h->dxpl = SF_H5_CHECK(H5Pcreate(H5P_DATASET_XFER));
-    SF_H5_CHECK(H5Pset_dxpl_mpio(h->dxpl, H5FD_MPIO_COLLECTIVE));
+    SF_H5_CHECK(H5Pset_dxpl_mpio(h->dxpl, t->independent ? H5FD_MPIO_INDEPENDENT
+                                                         : H5FD_MPIO_COLLECTIVE));
     return h;
 }
 
@@ -149,6 +150,16 @@ static void h5_close(void *handle)
     free(h);
 }
 
+static MPI_Info h5_file_info(void *handle)
+{
+    h5_handle *h = handle;
+    void *vfd = NULL;
+    SF_H5_CHECK(H5Fget_vfd_handle(h->file, H5P_DEFAULT, &vfd));
+    MPI_Info info = MPI_INFO_NULL;
+    SF_MPI_CHECK(MPI_File_get_info(*(MPI_File *)vfd, &info));
+    return info;
+}
+
 const sf_backend sf_backend_hdf5 = {
     .name = "hdf5",
     .extension = ".h5",
@@ -156,4 +167,5 @@ const sf_backend sf_backend_hdf5 = {
     .create = h5_create,
     .write = h5_write,
     .close = h5_close,
+    .file_info = h5_file_info,
 };

@@ -3,11 +3,12 @@
 
 #include "sf_backend.h"
 
-extern const sf_backend sf_backend_hdf5;
+extern const sf_backend sf_backend_hdf5, sf_backend_pnetcdf, sf_backend_mpiio, sf_backend_zarr,
+    sf_backend_memory, sf_backend_null;
 
 const sf_backend *const sf_backends[] = {
-    &sf_backend_hdf5,
-    NULL,
+    &sf_backend_hdf5, &sf_backend_pnetcdf, &sf_backend_mpiio, &sf_backend_zarr,
+    &sf_backend_memory, &sf_backend_null, NULL,
 };
 
 const sf_backend *sf_backend_find(const char *name)

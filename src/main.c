@@ -1,5 +1,5 @@
-/* main.c - slabfill's driver: parse, check the output, plan, then generate-and-write one slab per
- * collective call, close, rename into place and print the summary.
+/* main.c - slabfill's driver: parse the command line, then run one backend (src/job.c) and
+ * print its summary, or run the seed article's whole comparison (src/compare.c).
  *
  * Example (mpirun -n 2 ./slabfill --shape 50x1000x1000 on the 2-core development machine):
  *
@@ -22,106 +22,62 @@
 #include <string.h>
 
 #include "sf_backend.h"
-#include "sf_decomp.h"
+#include "sf_compare.h"
 #include "sf_error.h"
-#include "sf_measure.h"
+#include "sf_job.h"
 #include "sf_options.h"
-#include "sf_output.h"
 #include "sf_summary.h"
 #include "sf_version.h"
 
-#define PATH_MAX_LEN 4096
-
-/* Rank 0 looks at the file system; every rank learns the verdict, so all return alike. */
-static int check_output_everywhere(const char *path, int force)
+static int backend_names(char *buf, size_t len)
 {
-    char err[SF_ERRLEN + PATH_MAX_LEN] = "";
-    int rc = 0;
-    if (sf_rank() == 0)
-        rc = sf_output_check(path, force, err, sizeof err);
-    SF_MPI_CHECK(MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD));
-    return rc ? sf_error("%s", err) : 0;
-}
-
-static void *alloc_buffer(size_t bytes)
-{
-    void *p = NULL;
-    /* 4 KiB alignment suits direct I/O and keeps SIMD stores aligned. */
-    int rc = posix_memalign(&p, 4096, bytes ? bytes : 1);
-    if (rc != 0)
-        sf_die(__FILE__, __LINE__, "posix_memalign", "%zu bytes: %s", bytes, strerror(rc));
-    return p;
+    size_t used = 0;
+    for (int i = 0; sf_backends[i] && used < len; i++)
+        used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "",
+                                 sf_backends[i]->name);
+    return 0;
 }
 
 static int run(int argc, char **argv)
 {
     sf_options opt;
     char err[SF_ERRLEN];
-    if (sf_options_parse(argc, argv, &opt, err, sizeof err) != 0)
+    if (sf_options_parse(argc, argv, getenv("SLABFILL_HINTS"), &opt, err, sizeof err) != 0)
         return sf_error("%s", err);
     if (opt.help || opt.version) {
         if (sf_rank() == 0)
             fputs(opt.help ? sf_options_usage() : "slabfill " SF_VERSION "\n", stdout);
         return SF_EXIT_OK;
     }
-    const sf_backend *be = sf_backend_find(opt.backend);
-    if (!be)
-        return sf_error("unknown backend '%s'", opt.backend);
+    if (opt.compare)
+        return sf_compare_run(&opt);
 
-    char path[PATH_MAX_LEN], partial[PATH_MAX_LEN];
-    snprintf(path, sizeof path, "%s", opt.output ? opt.output : "slab");
-    if (!opt.output)
+    const sf_backend *be = sf_backend_find(opt.backend);
+    if (!be) {
+        char names[256];
+        backend_names(names, sizeof names);
+        return sf_error("unknown --backend '%s'; accepted: %s", opt.backend, names);
+    }
+    char path[4096];
+    if (be->extension)
+        snprintf(path, sizeof path, "%s", opt.output ? opt.output : "slab");
+    if (be->extension && !opt.output)
         snprintf(path, sizeof path, "slab%s", be->extension);
-    int rc = check_output_everywhere(path, opt.force);
+    if (!be->extension && opt.output)
+        return sf_error("backend %s writes no file; drop -o %s", be->name, opt.output);
+    sf_job job = {.opt = &opt, .be = be, .path = be->extension ? path : NULL};
+    int rc = sf_job_check(&job);
     if (rc)
         return rc;
-    if (sf_output_partial_name(path, partial, sizeof partial) != 0)
-        return sf_error("output path '%s' is too long", path);
 
-    int rank, nranks;
-    SF_MPI_CHECK(MPI_Comm_rank(MPI_COMM_WORLD, &rank));
-    SF_MPI_CHECK(MPI_Comm_size(MPI_COMM_WORLD, &nranks));
-    const size_t es = sf_dtype_size(opt.spec.dtype);
-    sf_plan plan = sf_plan_make(opt.shape, es, opt.slab, opt.buffer, nranks, rank);
-    void *buf = alloc_buffer(plan.nunits ? plan.unit_elems * es : 0);
-
-    sf_rank_stats st = {.z0 = plan.zr.z0, .nz = plan.zr.nz};
-    int hostlen = 0;
-    char host[MPI_MAX_PROCESSOR_NAME] = "";
-    SF_MPI_CHECK(MPI_Get_processor_name(host, &hostlen));
-    memcpy(st.host, host, sizeof st.host - 1); /* truncating long host names is fine here */
-
-    sf_target target = {.comm = MPI_COMM_WORLD, .path = partial, .spec = opt.spec,
-                        .info = MPI_INFO_NULL};
-    memcpy(target.shape, opt.shape, sizeof target.shape);
-
-    SF_MPI_CHECK(MPI_Barrier(MPI_COMM_WORLD));
-    double t0 = sf_now();
-    void *h = be->create(&target);
-    for (uint64_t i = 0; i < plan.ncalls; i++) {
-        sf_box box = sf_plan_box(&plan, i);
-        double t = sf_now();
-        sf_fill_box(&opt.spec, opt.shape, &box, buf);
-        double t1 = sf_now();
-        be->write(h, &box, buf);
-        st.t_write += sf_now() - t1;
-        st.t_gen += t1 - t;
-        st.bytes += box.count[0] * box.count[1] * box.count[2] * es;
-    }
-    double tc = sf_now();
-    be->close(h);
-    st.t_close = sf_now() - tc;
-    SF_MPI_CHECK(MPI_Barrier(MPI_COMM_WORLD));
-    if (rank == 0)
-        sf_output_commit(partial, path);
-    st.t_total = sf_now() - t0;
-    free(buf);
-    st.peak_rss = sf_peak_rss_bytes();
-
-    sf_run_info info = {.opt = &opt, .backend = be->name, .file = path, .nranks = nranks};
-    if (rank == 0)
-        info.file_disk_bytes = sf_file_disk_bytes(path);
-    sf_summary_report(stdout, &info, &st);
+    sf_rank_stats st;
+    sf_run_info info = {.opt = &opt, .backend = be->name, .file = job.path};
+    SF_MPI_CHECK(MPI_Comm_size(MPI_COMM_WORLD, &info.nranks));
+    sf_job_run(&job, &st, &info.file_disk_bytes);
+    sf_rank_stats *all = sf_summary_gather(&st, info.nranks);
+    if (all && opt.verbosity >= 0)
+        sf_summary_print(stdout, &info, all);
+    free(all);
     return SF_EXIT_OK;
 }
 

@@ -112,6 +112,40 @@ int sf_parse_size(const char *s, uint64_t *v, char *err, size_t errlen)
     return 0;
 }
 
+int sf_parse_hint(const char *s, size_t len, sf_hint *h, char *err, size_t errlen)
+{
+    static const char *accepted = "bad hint '%s'; accepted: key=value, key of letters, digits, "
+                                  "'_', '.' or '-', value not empty, e.g. striping_factor=4";
+    char copy[SF_HINT_KEY_LEN + SF_HINT_VAL_LEN + 2];
+    snprintf(copy, sizeof copy, "%.*s", (int)len, s);
+    const char *eq = memchr(s, '=', len);
+    if (!eq || eq == s || (size_t)(eq - s) >= SF_HINT_KEY_LEN ||
+        len - (size_t)(eq - s) - 1 >= SF_HINT_VAL_LEN || (size_t)(eq - s) + 1 == len)
+        return fail(err, errlen, accepted, copy);
+    for (const char *p = s; p < eq; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '_' || *p == '.' || *p == '-'))
+            return fail(err, errlen, accepted, copy);
+    for (const char *p = eq + 1; p < s + len; p++)
+        if (*p == ';' || (unsigned char)*p < 0x20)
+            return fail(err, errlen, accepted, copy);
+    snprintf(h->key, sizeof h->key, "%.*s", (int)(eq - s), s);
+    snprintf(h->value, sizeof h->value, "%.*s", (int)(len - (size_t)(eq - s) - 1), eq + 1);
+    return 0;
+}
+
+static int add_hint(sf_options *o, const char *s, size_t len, char *err, size_t errlen)
+{
+    if (o->nhints == SF_MAX_HINTS) {
+        snprintf(err, errlen, "too many MPI-IO hints; accepted: at most %d", SF_MAX_HINTS);
+        return -1;
+    }
+    if (sf_parse_hint(s, len, &o->hints[o->nhints], err, errlen) != 0)
+        return -1;
+    o->nhints++;
+    return 0;
+}
+
 const char *sf_options_usage(void)
 {
     return "usage: mpirun -n P slabfill [options]\n"
@@ -123,10 +157,15 @@ const char *sf_options_usage(void)
            "  --dist normal|uniform  distribution (default normal)\n"
            "  --seed N               unsigned 64-bit seed, decimal or 0x hex\n"
            "                         (default 0x736c616266696c6c, \"slabfill\" in ASCII)\n"
-           "  -o, --output PATH      output file (default slab.h5)\n"
+           "  --backend NAME         hdf5 (default), pnetcdf, mpiio, zarr, memory or null\n"
+           "  -o, --output PATH      output file (default slab + the backend's extension)\n"
            "  --slab K               z-slices per rank per collective write (default 1)\n"
            "  --buffer SIZE          cap on one write buffer, 1k..1g (default 64m)\n"
            "  --force                allow replacing an existing output file\n"
+           "  --independent          independent instead of collective I/O\n"
+           "  --hint KEY=VALUE       MPI-IO hint, repeatable; also SLABFILL_HINTS=\"k=v;k=v\"\n"
+           "  --compare              run the seed article's comparison, one row per approach\n"
+           "  --keep                 with --compare, keep the files it writes\n"
            "  --format table|csv|json   summary format (default table)\n"
            "  -q, --quiet            print nothing on success\n"
            "  -v, --verbose          per-rank rows for every rank, and more detail\n"
@@ -137,7 +176,7 @@ const char *sf_options_usage(void)
 }
 
 enum { OPT_SHAPE = 256, OPT_DTYPE, OPT_DIST, OPT_SEED, OPT_SLAB, OPT_BUFFER, OPT_FORCE,
-       OPT_FORMAT };
+       OPT_FORMAT, OPT_BACKEND, OPT_INDEPENDENT, OPT_HINT, OPT_COMPARE, OPT_KEEP };
 
 static const struct option long_options[] = {
     {"shape", required_argument, NULL, OPT_SHAPE},
@@ -148,6 +187,11 @@ static const struct option long_options[] = {
     {"slab", required_argument, NULL, OPT_SLAB},
     {"buffer", required_argument, NULL, OPT_BUFFER},
     {"force", no_argument, NULL, OPT_FORCE},
+    {"backend", required_argument, NULL, OPT_BACKEND},
+    {"independent", no_argument, NULL, OPT_INDEPENDENT},
+    {"hint", required_argument, NULL, OPT_HINT},
+    {"compare", no_argument, NULL, OPT_COMPARE},
+    {"keep", no_argument, NULL, OPT_KEEP},
     {"format", required_argument, NULL, OPT_FORMAT},
     {"quiet", no_argument, NULL, 'q'},
     {"verbose", no_argument, NULL, 'v'},
@@ -162,7 +206,8 @@ static int usage_error(char *err, size_t errlen, const char *fmt, const char *ar
     return SF_EXIT_USAGE;
 }
 
-int sf_options_parse(int argc, char **argv, sf_options *o, char *err, size_t errlen)
+int sf_options_parse(int argc, char **argv, const char *env_hints, sf_options *o, char *err,
+                     size_t errlen)
 {
     *o = (sf_options){
         .shape = {500, 2000, 2000},
@@ -173,7 +218,18 @@ int sf_options_parse(int argc, char **argv, sf_options *o, char *err, size_t err
         .format = SF_FORMAT_TABLE,
     };
     const char *shape_arg = NULL;
-    int quiet = 0;
+    int quiet = 0, backend_given = 0, type_given = 0;
+
+    /* SLABFILL_HINTS="k=v;k=v" comes first so that --hint can override it. */
+    for (const char *p = env_hints; p && *p;) {
+        size_t n = strcspn(p, ";");
+        if (n > 0 && add_hint(o, p, n, err, errlen) != 0) {
+            size_t used = strlen(err);
+            snprintf(err + used, errlen - used, " (in SLABFILL_HINTS)");
+            return SF_EXIT_USAGE;
+        }
+        p += n + (p[n] == ';');
+    }
 
     /* getopt permutes argv on glibc; work on a copy so callers (and tests) keep theirs. */
     char *args[argc + 1];
@@ -194,6 +250,7 @@ int sf_options_parse(int argc, char **argv, sf_options *o, char *err, size_t err
         switch (c) {
         case OPT_SHAPE: shape_arg = optarg; break;
         case OPT_DTYPE:
+            type_given = 1;
             if (strcmp(optarg, "float32") == 0)
                 o->spec.dtype = SF_FLOAT32;
             else if (strcmp(optarg, "float64") == 0)
@@ -203,6 +260,7 @@ int sf_options_parse(int argc, char **argv, sf_options *o, char *err, size_t err
                                    "unknown --dtype '%s'; accepted: float32, float64", optarg);
             break;
         case OPT_DIST:
+            type_given = 1;
             if (strcmp(optarg, "normal") == 0)
                 o->spec.dist = SF_NORMAL;
             else if (strcmp(optarg, "uniform") == 0)
@@ -237,6 +295,14 @@ int sf_options_parse(int argc, char **argv, sf_options *o, char *err, size_t err
                                    "--buffer '%s' is out of range; accepted: 1k to 1g", optarg);
             break;
         case OPT_FORCE: o->force = 1; break;
+        case OPT_BACKEND: o->backend = optarg; backend_given = 1; break;
+        case OPT_INDEPENDENT: o->independent = 1; break;
+        case OPT_HINT:
+            if (add_hint(o, optarg, strlen(optarg), err, errlen) != 0)
+                return SF_EXIT_USAGE;
+            break;
+        case OPT_COMPARE: o->compare = 1; break;
+        case OPT_KEEP: o->keep = 1; break;
         case OPT_FORMAT:
             if (strcmp(optarg, "table") == 0)
                 o->format = SF_FORMAT_TABLE;
@@ -272,6 +338,14 @@ int sf_options_parse(int argc, char **argv, sf_options *o, char *err, size_t err
         return usage_error(err, errlen, "%s-q and -v conflict; give at most one of them", "");
     if (quiet)
         o->verbosity = -1;
+    if (o->compare && (backend_given || o->output))
+        return usage_error(err, errlen, "%s--compare runs every backend into slab.* files; it "
+                           "conflicts with --backend and -o", "");
+    if (o->compare && type_given)
+        return usage_error(err, errlen, "%s--compare uses the article's types (float64 uniform, "
+                           "then float32 normal); it conflicts with --dtype and --dist", "");
+    if (o->keep && !o->compare)
+        return usage_error(err, errlen, "%s--keep only applies to --compare", "");
     if (shape_arg &&
         sf_parse_shape(shape_arg, sf_dtype_size(o->spec.dtype), o->shape, err, errlen) != 0)
         return SF_EXIT_USAGE;

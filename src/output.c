@@ -1,8 +1,10 @@
 /* output.c - the never-clobber rules: check before creating, write under a partial name, and
  * rename into place only once the data is complete and closed. */
+#define _XOPEN_SOURCE 700 /* nftw */
 #include "sf_output.h"
 
 #include <errno.h>
+#include <ftw.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,7 +32,7 @@ static int split_path(const char *path, char *dir, size_t dlen, const char **bas
     return 0;
 }
 
-int sf_output_check(const char *path, int force, char *err, size_t errlen)
+int sf_output_check(const char *path, int is_dir_store, int force, char *err, size_t errlen)
 {
     char dir[4096];
     const char *base;
@@ -50,7 +52,7 @@ int sf_output_check(const char *path, int force, char *err, size_t errlen)
         return SF_EXIT_USAGE;
     }
     if (stat(path, &st) == 0) {
-        if (S_ISDIR(st.st_mode)) {
+        if (S_ISDIR(st.st_mode) && !is_dir_store) {
             snprintf(err, errlen, "output '%s' is a directory; give a file name", path);
             return SF_EXIT_USAGE;
         }
@@ -85,14 +87,50 @@ int sf_output_partial_name(const char *path, char *buf, size_t len)
     return n >= 0 && (size_t)n < len ? 0 : -1;
 }
 
+static int remove_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    if (remove(p) != 0)
+        sf_die(__FILE__, __LINE__, "remove", "%s: %s", p, strerror(errno));
+    return 0;
+}
+
+void sf_output_remove(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0) {
+        if (errno == ENOENT)
+            return;
+        sf_die(__FILE__, __LINE__, "lstat", "%s: %s", path, strerror(errno));
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        if (unlink(path) != 0)
+            sf_die(__FILE__, __LINE__, "unlink", "%s: %s", path, strerror(errno));
+        return;
+    }
+    if (nftw(path, remove_one, 32, FTW_DEPTH | FTW_PHYS) != 0)
+        sf_die(__FILE__, __LINE__, "nftw", "%s: %s", path, strerror(errno));
+}
+
 void sf_output_commit(const char *partial, const char *path)
 {
-    if (rename(partial, path) != 0)
-        sf_die(__FILE__, __LINE__, "rename", "%s -> %s: %s", partial, path, strerror(errno));
-    char dir[4096];
+    char dir[4096], old[4096 + 16];
     const char *base;
     if (split_path(path, dir, sizeof dir, &base) != 0)
         sf_die(__FILE__, __LINE__, "split_path", "%s: path too long", path);
+    struct stat st;
+    int replace_dir = stat(partial, &st) == 0 && S_ISDIR(st.st_mode) && stat(path, &st) == 0;
+    if (replace_dir) {
+        /* rename(2) will not replace a non-empty directory: move the old store aside first. */
+        snprintf(old, sizeof old, "%.*s.%s.old", (int)(base - path), path, base);
+        sf_output_remove(old);
+        if (rename(path, old) != 0)
+            sf_die(__FILE__, __LINE__, "rename", "%s -> %s: %s", path, old, strerror(errno));
+    }
+    if (rename(partial, path) != 0)
+        sf_die(__FILE__, __LINE__, "rename", "%s -> %s: %s", partial, path, strerror(errno));
+    if (replace_dir)
+        sf_output_remove(old);
     int fd = open(dir, O_RDONLY);
     if (fd < 0)
         sf_die(__FILE__, __LINE__, "open", "%s: %s", dir, strerror(errno));

@@ -11,21 +11,31 @@
 #include "sf_version.h"
 
 #define PER_RANK_ROWS_MAX 16
+#define MAXF(a, b) ((a) > (b) ? (a) : (b))
+#define MINF(a, b) ((a) < (b) ? (a) : (b))
 
-typedef struct {
-    double elapsed, gen_max, write_max, close_max, gen_min, gen_mean, write_min, write_mean;
-    uint64_t bytes, rss_max, rss_min, rss_sum, calc_bytes;
-    int hosts;
-} totals;
-
-static totals aggregate(const sf_run_info *run, const sf_rank_stats *all)
+sf_rank_stats *sf_summary_gather(const sf_rank_stats *mine, int nranks)
 {
-    totals t = {.gen_min = 1e300, .write_min = 1e300, .rss_min = UINT64_MAX};
+    int rank;
+    SF_MPI_CHECK(MPI_Comm_rank(MPI_COMM_WORLD, &rank));
+    sf_rank_stats *all = NULL;
+    if (rank == 0) {
+        all = malloc(sizeof *all * (size_t)nranks);
+        if (!all)
+            sf_die(__FILE__, __LINE__, "malloc", "out of memory for %d rank records", nranks);
+    }
+    /* Homogeneous clusters assumed: the struct travels as bytes. */
+    SF_MPI_CHECK(MPI_Gather(mine, (int)sizeof *mine, MPI_BYTE, all, (int)sizeof *mine, MPI_BYTE,
+                            0, MPI_COMM_WORLD));
+    return all;
+}
+
+sf_totals sf_summary_totals(const sf_run_info *run, const sf_rank_stats *all)
+{
+    sf_totals t = {.gen_min = 1e300, .write_min = 1e300, .rss_min = UINT64_MAX};
     const int P = run->nranks;
     for (int r = 0; r < P; r++) {
         const sf_rank_stats *s = &all[r];
-#define MAXF(a, b) ((a) > (b) ? (a) : (b))
-#define MINF(a, b) ((a) < (b) ? (a) : (b))
         t.elapsed = MAXF(t.elapsed, s->t_total);
         t.gen_max = MAXF(t.gen_max, s->t_gen);
         t.gen_min = MINF(t.gen_min, s->t_gen);
@@ -49,9 +59,9 @@ static totals aggregate(const sf_run_info *run, const sf_rank_stats *all)
 }
 
 static double gb(uint64_t b) { return (double)b / 1e9; }
+static double rate(uint64_t b, double s) { return s > 0 ? gb(b) / s : 0.0; }
 
-/* Memory in the seed's style: MB below a GB, GB above. */
-static const char *mem(uint64_t b, char *buf, size_t len)
+const char *sf_summary_mem(uint64_t b, char *buf, size_t len)
 {
     if (b >= 1000000000)
         snprintf(buf, len, "%.2f GB", gb(b));
@@ -61,7 +71,7 @@ static const char *mem(uint64_t b, char *buf, size_t len)
 }
 
 static void print_table(FILE *out, const sf_run_info *run, const sf_rank_stats *all,
-                        const totals *t)
+                        const sf_totals *t)
 {
     const sf_options *o = run->opt;
     char m1[32], m2[32];
@@ -69,59 +79,64 @@ static void print_table(FILE *out, const sf_run_info *run, const sf_rank_stats *
             " (0x%016" PRIx64 ")\n", SF_VERSION, o->shape[0], o->shape[1], o->shape[2],
             sf_dtype_name(o->spec.dtype), sf_dist_name(o->spec.dist), o->spec.seed,
             o->spec.seed);
-    fprintf(out, "%d rank%s on %d host%s, backend %s, file %s, slab %" PRIu64 "\n\n",
+    fprintf(out, "%d rank%s on %d host%s, backend %s, file %s, slab %" PRIu64 "%s\n\n",
             run->nranks, run->nranks == 1 ? "" : "s", t->hosts, t->hosts == 1 ? "" : "s",
-            run->backend, run->file ? run->file : "(none)", o->slab);
+            run->backend, run->file ? run->file : "(none)", o->slab,
+            o->independent ? ", independent I/O" : "");
 
     if (run->nranks <= PER_RANK_ROWS_MAX || o->verbosity > 0) {
         fprintf(out, "%5s  %-16s %-17s %7s %11s %9s %12s\n", "rank", "host", "z-range",
                 "slices", "generate s", "write s", "peak memory");
         for (int r = 0; r < run->nranks; r++) {
             const sf_rank_stats *s = &all[r];
-            char zr[40];
+            char zr[48];
             snprintf(zr, sizeof zr, "[%" PRIu64 ", %" PRIu64 ")", s->z0, s->z0 + s->nz);
             fprintf(out, "%5d  %-16.16s %-17s %7" PRIu64 " %11.3f %9.3f %12s\n", r, s->host, zr,
-                    s->nz, s->t_gen, s->t_write, mem(s->peak_rss, m1, sizeof m1));
+                    s->nz, s->t_gen, s->t_write, sf_summary_mem(s->peak_rss, m1, sizeof m1));
         }
     } else {
         fprintf(out, "%-12s %11s %9s %12s\n", "over ranks", "generate s", "write s",
                 "peak memory");
         fprintf(out, "%-12s %11.3f %9.3f %12s\n", "min", t->gen_min, t->write_min,
-                mem(t->rss_min, m1, sizeof m1));
+                sf_summary_mem(t->rss_min, m1, sizeof m1));
         fprintf(out, "%-12s %11.3f %9.3f %12s\n", "mean", t->gen_mean, t->write_mean,
-                mem(t->rss_sum / (uint64_t)run->nranks, m1, sizeof m1));
+                sf_summary_mem(t->rss_sum / (uint64_t)run->nranks, m1, sizeof m1));
         fprintf(out, "%-12s %11.3f %9.3f %12s\n", "max", t->gen_max, t->write_max,
-                mem(t->rss_max, m1, sizeof m1));
+                sf_summary_mem(t->rss_max, m1, sizeof m1));
     }
 
     fprintf(out, "\n%-20s %.2f s\n", "Elapsed time", t->elapsed);
     fprintf(out, "%-20s %.2f GB\n", "Calculated storage", gb(t->calc_bytes));
     fprintf(out, "%-20s %s max per rank, %s sum over %d rank%s\n", "Peak memory",
-            mem(t->rss_max, m1, sizeof m1), mem(t->rss_sum, m2, sizeof m2), run->nranks,
-            run->nranks == 1 ? "" : "s");
+            sf_summary_mem(t->rss_max, m1, sizeof m1), sf_summary_mem(t->rss_sum, m2, sizeof m2),
+            run->nranks, run->nranks == 1 ? "" : "s");
     if (run->file)
         fprintf(out, "%-20s %.2f GB\n", "File storage", gb(run->file_disk_bytes));
     else
         fprintf(out, "%-20s n/a\n", "File storage");
-    fprintf(out, "%-20s %.3f GB/s\n", "Bandwidth",
-             t->elapsed > 0 ? gb(t->bytes) / t->elapsed : 0.0);
+    fprintf(out, "%-20s %.3f GB/s\n", "Bandwidth", rate(t->bytes, t->elapsed));
+    fprintf(out, "%-20s %.3f GB/s (all ranks' bytes / slowest rank's generate time)\n",
+            "Generation", rate(t->bytes, t->gen_max));
     fprintf(out, "(GB = 1e9 bytes, MB = 1e6 bytes, as in the seed article)\n");
 }
 
 /* One record, as (key, value) pairs shared by CSV and JSON. Keys carry their units. */
-enum { NKEYS = 24 };
+enum { MAX_FIELDS = 32 };
 typedef struct {
     const char *key;
-    char val[160];
+    char val[512];
     int is_string;
 } field;
 
-static void csv_json_fields(const sf_run_info *run, const totals *t, field f[NKEYS])
+static int fields(const sf_run_info *run, const sf_totals *t, const char *approach,
+                  field f[MAX_FIELDS])
 {
     const sf_options *o = run->opt;
     int i = 0;
 #define F(k, s, ...) (f[i].key = k, f[i].is_string = s, \
                       snprintf(f[i].val, sizeof f[i].val, __VA_ARGS__), i++)
+    if (approach)
+        F("approach", 1, "%s", approach);
     F("version", 1, "%s", SF_VERSION);
     F("backend", 1, "%s", run->backend);
     F("file", 1, "%s", run->file ? run->file : "");
@@ -135,6 +150,7 @@ static void csv_json_fields(const sf_run_info *run, const totals *t, field f[NKE
     F("hosts", 0, "%d", t->hosts);
     F("slab", 0, "%" PRIu64, o->slab);
     F("buffer_bytes", 0, "%" PRIu64, o->buffer);
+    F("collective", 0, "%s", o->independent ? "false" : "true");
     F("elapsed_s", 0, "%.6f", t->elapsed);
     F("generate_s_max", 0, "%.6f", t->gen_max);
     F("write_s_max", 0, "%.6f", t->write_max);
@@ -142,12 +158,13 @@ static void csv_json_fields(const sf_run_info *run, const totals *t, field f[NKE
     F("calculated_storage_bytes", 0, "%" PRIu64, t->calc_bytes);
     F("bytes_written", 0, "%" PRIu64, t->bytes);
     F("peak_rss_bytes_max", 0, "%" PRIu64, t->rss_max);
+    F("peak_rss_bytes_min", 0, "%" PRIu64, t->rss_min);
     F("peak_rss_bytes_sum", 0, "%" PRIu64, t->rss_sum);
     F("file_storage_bytes", 0, "%" PRIu64, run->file ? run->file_disk_bytes : 0);
-    F("bandwidth_GBps", 0, "%.6f", t->elapsed > 0 ? gb(t->bytes) / t->elapsed : 0.0);
-    F("peak_rss_bytes_min", 0, "%" PRIu64, t->rss_min);
+    F("bandwidth_GBps", 0, "%.6f", rate(t->bytes, t->elapsed));
+    F("generate_GBps", 0, "%.6f", rate(t->bytes, t->gen_max));
 #undef F
-    (void)i;
+    return i;
 }
 
 /* JSON strings: escape what JSON requires; file names are the only free text here. */
@@ -168,62 +185,55 @@ static void json_string(FILE *out, const char *s)
 
 static void csv_value(FILE *out, const char *s)
 {
-    if (strpbrk(s, ",\"\n")) {
-        fputc('"', out);
-        for (; *s; s++) {
-            if (*s == '"')
-                fputc('"', out);
-            fputc(*s, out);
-        }
-        fputc('"', out);
-    } else {
+    if (!strpbrk(s, ",\"\n")) {
         fputs(s, out);
-    }
-}
-
-void sf_summary_report(FILE *out, const sf_run_info *run, const sf_rank_stats *mine)
-{
-    int rank;
-    SF_MPI_CHECK(MPI_Comm_rank(MPI_COMM_WORLD, &rank));
-    sf_rank_stats *all = NULL;
-    if (rank == 0) {
-        all = malloc(sizeof *all * (size_t)run->nranks);
-        if (!all)
-            sf_die(__FILE__, __LINE__, "malloc", "out of memory for %d rank records",
-                   run->nranks);
-    }
-    /* Homogeneous clusters assumed: the struct travels as bytes. */
-    SF_MPI_CHECK(MPI_Gather(mine, (int)sizeof *mine, MPI_BYTE, all, (int)sizeof *mine, MPI_BYTE,
-                            0, MPI_COMM_WORLD));
-    if (rank != 0 || run->opt->verbosity < 0) {
-        free(all);
         return;
     }
-    totals t = aggregate(run, all);
-    field f[NKEYS];
-    csv_json_fields(run, &t, f);
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+void sf_summary_record(FILE *out, const sf_run_info *run, const sf_totals *t, sf_format format,
+                       int header, const char *approach)
+{
+    field f[MAX_FIELDS];
+    int n = fields(run, t, approach, f);
+    if (format == SF_FORMAT_CSV) {
+        for (int i = 0; i < n; i++) {
+            if (header)
+                fputs(f[i].key, out);
+            else
+                csv_value(out, f[i].val);
+            fputs(i + 1 < n ? "," : "\n", out);
+        }
+        return;
+    }
+    fputc('{', out);
+    for (int i = 0; i < n; i++) {
+        fprintf(out, "%s\"%s\": ", i ? ", " : "", f[i].key);
+        if (f[i].is_string)
+            json_string(out, f[i].val);
+        else
+            fputs(f[i].val, out);
+    }
+    fputs("}\n", out);
+}
+
+void sf_summary_print(FILE *out, const sf_run_info *run, const sf_rank_stats *all)
+{
+    sf_totals t = sf_summary_totals(run, all);
     switch (run->opt->format) {
     case SF_FORMAT_TABLE: print_table(out, run, all, &t); break;
     case SF_FORMAT_CSV:
-        for (int i = 0; i < NKEYS; i++)
-            fprintf(out, "%s%s", f[i].key, i + 1 < NKEYS ? "," : "\n");
-        for (int i = 0; i < NKEYS; i++) {
-            csv_value(out, f[i].val);
-            fputs(i + 1 < NKEYS ? "," : "\n", out);
-        }
+        sf_summary_record(out, run, &t, SF_FORMAT_CSV, 1, NULL);
+        sf_summary_record(out, run, &t, SF_FORMAT_CSV, 0, NULL);
         break;
-    case SF_FORMAT_JSON:
-        fputc('{', out);
-        for (int i = 0; i < NKEYS; i++) {
-            fprintf(out, "%s\"%s\": ", i ? ", " : "", f[i].key);
-            if (f[i].is_string)
-                json_string(out, f[i].val);
-            else
-                fputs(f[i].val, out);
-        }
-        fputs("}\n", out);
-        break;
+    case SF_FORMAT_JSON: sf_summary_record(out, run, &t, SF_FORMAT_JSON, 0, NULL); break;
     }
     fflush(out);
-    free(all);
 }

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """check_values.py - an independent reader: re-implements the README's RNG spec in numpy, reads a
-slabfill HDF5 file with h5py and compares every value.
+slabfill file with its format's own Python library (h5py for .h5, netCDF4 for .nc, numpy.load
+for .npy, zarr for .zarr) and compares every value.
 
 It shares no code with slabfill. Its own Philox is first checked against the Random123 Known
 Answer Tests in tests/data, so a pass means both implementations agree with the published
 generator, not merely with each other.
 
 usage: check_values.py FILE [--seed N] [--shape ZxXxY] [--dtype T] [--dist D] [--same-as FILE2]
+FILE2 may be of another format: the comparison is of the values' bytes.
 Exit 0 when every value matches, 1 otherwise. Uniform values must match exactly; normal values
 within 1e-5 relative (1e-6 absolute near zero), and the count of inexact ones is printed.
 """
@@ -14,7 +16,6 @@ import argparse
 import os
 import sys
 
-import h5py
 import numpy as np
 
 MASK = np.uint64(0xFFFFFFFF)
@@ -91,6 +92,36 @@ def attr_str(a):
     return a.decode() if isinstance(a, bytes) else str(a)
 
 
+def open_array(path):
+    """(array supporting [z0:z1], metadata dict) for any slabfill output, by its extension."""
+    if path.endswith(".h5"):
+        import h5py
+        d = h5py.File(path, "r")["data"]
+        a = d.attrs
+    elif path.endswith(".nc"):
+        import netCDF4
+        d = netCDF4.Dataset(path)["data"]
+        d.set_auto_maskandscale(False)
+        a = {k: d.getncattr(k) for k in d.ncattrs()}
+    elif path.endswith(".npy"):
+        d = np.load(path, mmap_mode="r")
+        with open(path, "rb") as f:
+            head = f.read(4096).decode("latin1")
+        comment = head.split("# slabfill ", 1)[1].split("\n")[0]
+        a = dict(kv.split("=", 1) for kv in comment.split())
+        a["shape"] = a["shape"].split("x")
+    elif path.endswith(".zarr"):
+        import zarr
+        d = zarr.open(path, mode="r")["data"]
+        a = dict(d.attrs)
+    else:
+        raise SystemExit(f"FAIL {path}: unknown extension")
+    meta = {"seed": int(a["seed"]), "dtype": attr_str(a["dtype"]),
+            "dist": attr_str(a["distribution"]), "generator": attr_str(a["generator"]),
+            "shape": tuple(int(x) for x in a["shape"])}
+    return d, meta
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("file")
@@ -102,57 +133,52 @@ def main():
     args = ap.parse_args()
     check_kat()
 
-    with h5py.File(args.file, "r") as f:
-        d = f["data"]
-        a = d.attrs
-        seed = int(a["seed"])
-        dtype, dist = attr_str(a["dtype"]), attr_str(a["distribution"])
-        shape = tuple(int(x) for x in a["shape"])
-        meta = {"seed": seed, "shape": "x".join(map(str, shape)), "dtype": dtype, "dist": dist}
-        for key in ("seed", "shape", "dtype", "dist"):
-            want = getattr(args, key)
-            if want is None:
-                continue
-            want = int(want, 0) if key == "seed" else want
-            if meta[key] != want:
-                print(f"FAIL {args.file}: attribute {key} is {meta[key]}, expected {want}")
-                return 1
-        if attr_str(a["generator"]) != "philox4x32-10":
-            print(f"FAIL {args.file}: generator attribute is {attr_str(a['generator'])}")
+    d, meta = open_array(args.file)
+    seed, dtype, dist, shape = meta["seed"], meta["dtype"], meta["dist"], meta["shape"]
+    wanted = {"seed": seed, "shape": "x".join(map(str, shape)), "dtype": dtype, "dist": dist}
+    for key in ("seed", "shape", "dtype", "dist"):
+        want = getattr(args, key)
+        if want is None:
+            continue
+        want = int(want, 0) if key == "seed" else want
+        if wanted[key] != want:
+            print(f"FAIL {args.file}: metadata {key} is {wanted[key]}, expected {want}")
             return 1
-        if d.shape != shape or d.dtype != np.dtype(dtype):
-            print(f"FAIL {args.file}: dataset is {d.shape} {d.dtype}, attributes say "
-                  f"{shape} {dtype}")
-            return 1
+    if meta["generator"] != "philox4x32-10":
+        print(f"FAIL {args.file}: generator is {meta['generator']}")
+        return 1
+    if tuple(d.shape) != shape or d.dtype != np.dtype(dtype):
+        print(f"FAIL {args.file}: array is {d.shape} {d.dtype}, metadata says {shape} {dtype}")
+        return 1
 
-        other = h5py.File(args.same_as, "r")["data"] if args.same_as else None
-        Z, X, Y = shape
-        plane = X * Y
-        step = max(1, (1 << 22) // plane)
-        inexact = 0
-        for z0 in range(0, Z, step):
-            z1 = min(Z, z0 + step)
-            got = d[z0:z1].reshape(-1)
-            g = np.arange(z0 * plane, z1 * plane, dtype=np.uint64)
-            want = expected(seed, dtype, dist, g).astype(dtype)
-            if dist == "uniform":
-                bad = got != want
-            else:
-                bad = ~np.isclose(got, want, rtol=1e-5, atol=1e-6)
-                inexact += int(np.count_nonzero(got != want))
-            if bad.any():
-                i = int(np.flatnonzero(bad)[0]) + z0 * plane
-                z, rem = divmod(i, plane)
-                x, y = divmod(rem, Y)
-                print(f"FAIL {args.file}: {int(bad.sum())} mismatches in z [{z0},{z1}); first "
-                      f"at (z={z}, x={x}, y={y}): file {got[i - z0 * plane]!r}, "
-                      f"spec {want[i - z0 * plane]!r}")
+    other = open_array(args.same_as)[0] if args.same_as else None
+    Z, X, Y = shape
+    plane = X * Y
+    step = max(1, (1 << 22) // plane)
+    inexact = 0
+    for z0 in range(0, Z, step):
+        z1 = min(Z, z0 + step)
+        got = np.asarray(d[z0:z1]).reshape(-1)
+        g = np.arange(z0 * plane, z1 * plane, dtype=np.uint64)
+        want = expected(seed, dtype, dist, g).astype(dtype)
+        if dist == "uniform":
+            bad = got != want
+        else:
+            bad = ~np.isclose(got, want, rtol=1e-5, atol=1e-6)
+            inexact += int(np.count_nonzero(got != want))
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0]) + z0 * plane
+            z, rem = divmod(i, plane)
+            x, y = divmod(rem, Y)
+            print(f"FAIL {args.file}: {int(bad.sum())} mismatches in z [{z0},{z1}); first "
+                  f"at (z={z}, x={x}, y={y}): file {got[i - z0 * plane]!r}, "
+                  f"spec {want[i - z0 * plane]!r}")
+            return 1
+        if other is not None:
+            o = np.asarray(other[z0:z1]).reshape(-1)
+            if o.dtype != got.dtype or o.tobytes() != got.tobytes():
+                print(f"FAIL {args.file}: differs from {args.same_as} in z [{z0},{z1})")
                 return 1
-            if other is not None:
-                o = other[z0:z1].reshape(-1)
-                if o.dtype != got.dtype or o.tobytes() != got.tobytes():
-                    print(f"FAIL {args.file}: differs from {args.same_as} in z [{z0},{z1})")
-                    return 1
     n = Z * X * Y
     print(f"ok {args.file}: {n} values of {dtype} {dist} seed {seed} match the spec"
           + (f" ({inexact} within tolerance, the rest exact)" if dist == "normal" else " exactly")

@@ -63,6 +63,14 @@ refuse buffer-junk "k, m or g" 2 "${S[@]}" --buffer 10x
 refuse format-unknown "table, csv, json" 2 "${S[@]}" --format yaml
 refuse quiet-verbose "conflict" 2 "${S[@]}" -q -v
 refuse missing-value "needs a value" 2 "${S[@]}" --seed
+refuse backend-unknown "accepted: hdf5, pnetcdf, mpiio, zarr, memory, null" 2 "${S[@]}" \
+    --backend netcdf3
+refuse hint-malformed "bad hint 'cb_nodes'" 2 "${S[@]}" --hint cb_nodes
+refuse hint-empty-value "bad hint" 2 "${S[@]}" --hint cb_nodes=
+refuse compare-with-backend "conflicts with --backend" 2 --compare --backend hdf5
+refuse compare-with-dtype "conflicts with --dtype" 2 --compare --dtype float64
+refuse keep-without-compare "only applies to --compare" 2 "${S[@]}" --keep
+SLABFILL_HINTS="a=1;=2" refuse hint-env-malformed "in SLABFILL_HINTS" 2 "${S[@]}"
 refuse missing-directory "does not exist" 2 "${S[@]}" -o nodir/out.h5
 refuse output-exists "exists; give --force" 2 "${S[@]}" -o keep.h5
 refuse output-is-directory "is a directory" 2 "${S[@]}" -o .

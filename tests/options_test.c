@@ -7,6 +7,8 @@
 #include "sf_options.h"
 #include "sf_test.h"
 
+static const char *env; /* stands in for SLABFILL_HINTS */
+
 static int parse(const char *const *args, sf_options *o, char *err)
 {
     char *argv[32];
@@ -16,7 +18,7 @@ static int parse(const char *const *args, sf_options *o, char *err)
         argv[argc++] = (char *)*args;
     argv[argc] = NULL;
     err[0] = '\0';
-    return sf_options_parse(argc, argv, o, err, SF_ERRLEN);
+    return sf_options_parse(argc, argv, env, o, err, SF_ERRLEN);
 }
 
 #define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
@@ -45,6 +47,21 @@ static void good(void)
     uint64_t v;
     sf_test(sf_parse_size("3m", &v, err, SF_ERRLEN) == 0 && v == 3u << 20, "size-suffix-m",
             "%s", err);
+    env = "striping_factor=4;cb_nodes=2;";
+    rc = parse(ARGS("--hint", "cb_nodes=8", "--backend", "zarr", "--independent"), &o, err);
+    sf_test(rc == 0 && o.nhints == 3 && strcmp(o.hints[0].key, "striping_factor") == 0 &&
+                strcmp(o.hints[0].value, "4") == 0 && strcmp(o.hints[1].value, "2") == 0 &&
+                strcmp(o.hints[2].key, "cb_nodes") == 0 && strcmp(o.hints[2].value, "8") == 0 &&
+                strcmp(o.backend, "zarr") == 0 && o.independent,
+            "hints-env-then-command-line", "rc %d nhints %d: %s", rc, o.nhints, err);
+    rc = parse(ARGS("--compare", "--keep", "--shape", "2x3x4"), &o, err);
+    env = NULL;
+    sf_test(rc == 0 && o.compare && o.keep, "compare-keep", "rc %d: %s", rc, err);
+    env = "nonsense";
+    rc = parse((const char *const[]){NULL}, &o, err);
+    env = NULL;
+    sf_test(rc == SF_EXIT_USAGE && strstr(err, "SLABFILL_HINTS"), "hints-env-bad", "rc %d: %s",
+            rc, err);
     sf_test(sf_parse_u64("0", &v, err, SF_ERRLEN) == 0 && v == 0, "seed-zero-accepted", "%s", err);
 }
 
@@ -99,6 +116,15 @@ static const struct {
     {"format-unknown", {"--format", "xml"}, "accepted: table, csv, json"},
     {"output-empty", {"-o", ""}, "empty --output"},
     {"quiet-and-verbose", {"-q", "-v"}, "conflict"},
+    {"hint-no-equals", {"--hint", "cb_nodes"}, "key=value"},
+    {"hint-empty-key", {"--hint", "=4"}, "key=value"},
+    {"hint-empty-value", {"--hint", "cb_nodes="}, "key=value"},
+    {"hint-bad-key", {"--hint", "cb nodes=4"}, "key=value"},
+    {"hint-semicolon-in-value", {"--hint", "a=1;b=2"}, "key=value"},
+    {"compare-and-backend", {"--compare", "--backend", "zarr"}, "conflicts"},
+    {"compare-and-output", {"--compare", "-o", "x.h5"}, "conflicts"},
+    {"compare-and-dist", {"--compare", "--dist", "uniform"}, "conflicts"},
+    {"keep-alone", {"--keep"}, "only applies to --compare"},
 };
 
 int main(void)

@@ -1,0 +1,130 @@
+/* job.c - the generate-and-write loop of one run, between the output checks and the summary. */
+#include "sf_job.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sf_decomp.h"
+#include "sf_error.h"
+#include "sf_measure.h"
+#include "sf_output.h"
+
+#define PATH_LEN 4096
+
+int sf_job_check(const sf_job *job)
+{
+    if (!job->path)
+        return 0;
+    char err[SF_ERRLEN + 2 * PATH_LEN] = "";
+    int rc = 0;
+    if (sf_rank() == 0)
+        rc = sf_output_check(job->path, job->be->directory, job->opt->force, err, sizeof err);
+    SF_MPI_CHECK(MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD));
+    return rc ? sf_error("%s", err) : 0;
+}
+
+static MPI_Info hints_info(const sf_options *o)
+{
+    if (o->nhints == 0)
+        return MPI_INFO_NULL;
+    MPI_Info info;
+    SF_MPI_CHECK(MPI_Info_create(&info));
+    for (int i = 0; i < o->nhints; i++)
+        SF_MPI_CHECK(MPI_Info_set(info, o->hints[i].key, o->hints[i].value));
+    return info;
+}
+
+/* -v: what the MPI library says it uses, which may differ from what was asked. */
+static void print_file_info(const sf_job *job, void *handle)
+{
+    if (job->opt->verbosity <= 0 || sf_rank() != 0)
+        return;
+    FILE *out = job->opt->format == SF_FORMAT_TABLE ? stdout : stderr;
+    if (!job->be->file_info) {
+        fprintf(out, "MPI-IO hints: backend %s does not use MPI-IO\n", job->be->name);
+        return;
+    }
+    MPI_Info info = job->be->file_info(handle);
+    int n = 0;
+    if (info != MPI_INFO_NULL)
+        SF_MPI_CHECK(MPI_Info_get_nkeys(info, &n));
+    fprintf(out, "MPI-IO hints reported by the MPI library (%d):\n", n);
+    for (int i = 0; i < n; i++) {
+        char key[MPI_MAX_INFO_KEY + 1], val[MPI_MAX_INFO_VAL + 1];
+        int flag = 0;
+        SF_MPI_CHECK(MPI_Info_get_nthkey(info, i, key));
+        SF_MPI_CHECK(MPI_Info_get(info, key, MPI_MAX_INFO_VAL, val, &flag));
+        fprintf(out, "  %s = %s\n", key, flag ? val : "(unset)");
+    }
+    fputc('\n', out);
+    if (info != MPI_INFO_NULL)
+        SF_MPI_CHECK(MPI_Info_free(&info));
+}
+
+static void *alloc_buffer(size_t bytes)
+{
+    void *p = NULL;
+    /* 4 KiB alignment suits direct I/O and keeps SIMD stores aligned. */
+    int rc = posix_memalign(&p, 4096, bytes ? bytes : 1);
+    if (rc != 0)
+        sf_die(__FILE__, __LINE__, "posix_memalign", "%zu bytes: %s", bytes, strerror(rc));
+    return p;
+}
+
+void sf_job_run(const sf_job *job, sf_rank_stats *st, uint64_t *disk_bytes)
+{
+    const sf_options *o = job->opt;
+    int rank, nranks;
+    SF_MPI_CHECK(MPI_Comm_rank(MPI_COMM_WORLD, &rank));
+    SF_MPI_CHECK(MPI_Comm_size(MPI_COMM_WORLD, &nranks));
+
+    char partial[PATH_LEN];
+    if (job->path && sf_output_partial_name(job->path, partial, sizeof partial) != 0)
+        sf_die(__FILE__, __LINE__, "sf_output_partial_name", "%s: path too long", job->path);
+
+    const size_t es = sf_dtype_size(o->spec.dtype);
+    sf_plan plan = sf_plan_make(o->shape, es, o->slab, o->buffer, nranks, rank);
+    void *buf = alloc_buffer(plan.nunits ? plan.unit_elems * es : 0);
+
+    char host[MPI_MAX_PROCESSOR_NAME] = "";
+    int hostlen = 0;
+    SF_MPI_CHECK(MPI_Get_processor_name(host, &hostlen));
+    *st = (sf_rank_stats){.z0 = plan.zr.z0, .nz = plan.zr.nz};
+    memcpy(st->host, host, sizeof st->host - 1); /* truncating long host names is fine here */
+
+    sf_target target = {.comm = MPI_COMM_WORLD, .path = job->path ? partial : NULL,
+                        .spec = o->spec, .z0 = plan.zr.z0, .nz = plan.zr.nz,
+                        .info = hints_info(o), .independent = o->independent};
+    memcpy(target.shape, o->shape, sizeof target.shape);
+
+    /* A partial left by an interrupted run is only here with --force (sf_job_check). */
+    if (job->path && rank == 0)
+        sf_output_remove(partial);
+    SF_MPI_CHECK(MPI_Barrier(MPI_COMM_WORLD));
+    double t0 = sf_now();
+    void *h = job->be->create(&target);
+    print_file_info(job, h);
+    for (uint64_t i = 0; i < plan.ncalls; i++) {
+        sf_box box = sf_plan_box(&plan, i);
+        double t1 = sf_now();
+        sf_fill_box(&o->spec, o->shape, &box, buf);
+        double t2 = sf_now();
+        job->be->write(h, &box, buf);
+        st->t_write += sf_now() - t2;
+        st->t_gen += t2 - t1;
+        st->bytes += box.count[0] * box.count[1] * box.count[2] * es;
+    }
+    double tc = sf_now();
+    job->be->close(h);
+    st->t_close = sf_now() - tc;
+    SF_MPI_CHECK(MPI_Barrier(MPI_COMM_WORLD));
+    if (job->path && rank == 0)
+        sf_output_commit(partial, job->path);
+    st->t_total = sf_now() - t0;
+    free(buf);
+    if (target.info != MPI_INFO_NULL)
+        SF_MPI_CHECK(MPI_Info_free(&target.info));
+    st->peak_rss = sf_peak_rss_bytes();
+    *disk_bytes = job->path && rank == 0 ? sf_file_disk_bytes(job->path) : 0;
+}

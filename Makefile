@@ -13,8 +13,14 @@ RUN_ARGS ?=
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+SIMD ?= 1
 CFLAGS ?= -O2 -g
-CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow -Iinclude $(PKG_CFLAGS)
+# No FMA contraction anywhere: the values' bits must not depend on the instruction set.
+CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow -ffp-contract=off \
+          -Iinclude $(PKG_CFLAGS)
+# The value kernels: vectorised (or, with SIMD=0, deliberately not) and without errno from sqrt.
+VALUES_CFLAGS_1 = -O3 -fno-math-errno -fno-trapping-math
+VALUES_CFLAGS_0 = -O2 -fno-math-errno -fno-trapping-math -fno-tree-vectorize -DSF_SIMD=0
 LDLIBS += $(PKG_LIBS) -lm
 
 LIB_SRC = src/error.c src/values.c src/options.c src/decomp.c src/measure.c src/output.c \
@@ -22,7 +28,8 @@ LIB_SRC = src/error.c src/values.c src/options.c src/decomp.c src/measure.c src/
           src/backend_pnetcdf.c src/backend_mpiio.c src/backend_zarr.c src/backend_memory.c \
           src/backend_null.c
 LIB_OBJ = $(LIB_SRC:.c=.o)
-TESTS = tests/philox_test tests/values_test tests/decomp_test tests/options_test
+TESTS = tests/philox_test tests/values_test tests/decomp_test tests/options_test \
+        tests/slabfill-scalar
 
 all: slabfill
 
@@ -35,8 +42,22 @@ libslabfill.a: $(LIB_OBJ)
 src/%.o: src/%.c include/*.h
 	$(CC) $(CFLAGS) -c -o $@ $<
 
+src/values.o: src/values.c include/*.h .simd-$(SIMD)
+	$(CC) $(CFLAGS) $(VALUES_CFLAGS_$(SIMD)) -c -o $@ $<
+
+# Rebuild values.o when SIMD changes.
+.simd-$(SIMD):
+	rm -f .simd-*
+	touch $@
+
 tests/%_test: tests/%_test.c libslabfill.a include/*.h
 	$(CC) $(CFLAGS) -o $@ $< libslabfill.a $(LDLIBS)
+
+# The same program with the value kernels built for no SIMD at all: its files must be identical.
+tests/slabfill-scalar: src/main.o $(filter-out src/values.o,$(LIB_OBJ)) src/values.c include/*.h
+	$(CC) $(CFLAGS) $(VALUES_CFLAGS_0) -c -o tests/values-scalar.o src/values.c
+	$(CC) $(LDFLAGS) -o $@ src/main.o $(filter-out src/values.o,$(LIB_OBJ)) \
+	    tests/values-scalar.o $(LDLIBS)
 
 deps:
 	@scripts/install-deps
@@ -52,6 +73,6 @@ install: slabfill
 	install -m 755 slabfill $(DESTDIR)$(PREFIX)/bin/slabfill
 
 clean:
-	rm -f slabfill libslabfill.a src/*.o $(TESTS)
+	rm -f slabfill libslabfill.a src/*.o $(TESTS) tests/*.o .simd-*
 
 .PHONY: all deps run check install clean

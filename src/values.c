@@ -1,8 +1,18 @@
 /* values.c - turns Philox blocks into float32/float64 values following the spec in sf_values.h.
  *
- * One Philox call yields four 32-bit words: four float32 values or two float64 values. A range
- * is filled as an unaligned head, a run of whole blocks written in place, and a tail, so the
- * bytes depend only on g and never on where a range starts.
+ * Speed comes from batching: a chunk of counters goes through Philox in one loop, then through
+ * one conversion loop. Both loops are plain C that compilers vectorise (AVX2, AVX-512, NEON), and
+ * on x86-64 Linux one binary carries AVX-512, AVX2 and baseline clones chosen at run time.
+ *
+ * The bits must not depend on the instruction set. So normal values use no libm: log, sqrt and
+ * sincos are our own fixed polynomials, built only from IEEE-754 double +, -, *, / and sqrt,
+ * which are correctly rounded everywhere. The build forbids fused multiply-add contraction
+ * (-ffp-contract=off), so a scalar build (make SIMD=0) and every vector width give the same
+ * bytes. Range reduction is done in integers, so it is exact:
+ *   - ln u1 = e*ln2 + ln(1+f), where u1 = 2^e (1+f) with 1+f in [sqrt(1/2), sqrt(2)). f comes
+ *     from an exact integer difference, so u1 near 1 keeps its full precision;
+ *   - the angle 2 pi u2 is split into a quadrant q (from the integer's top bits) and a residual
+ *     x in [-pi/4, pi/4). Then cos and sin of x are rotated by q quarter turns.
  */
 #include "sf_values.h"
 
@@ -12,7 +22,23 @@
 
 #include "sf_philox.h"
 
-#define SF_TWO_PI 6.283185307179586476925286766559
+#ifndef SF_SIMD
+#define SF_SIMD 1
+#endif
+#if SF_SIMD && defined(__GNUC__) && defined(__x86_64__)
+#define SF_X86_PHILOX 1 /* explicit AVX-512 and AVX2 Philox, chosen at run time */
+#include <immintrin.h>
+#endif
+#if SF_SIMD && defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
+    defined(__linux__)
+/* x86-64-v4 is AVX-512 F/BW/CD/DQ/VL and v3 is AVX2 with FMA (which -ffp-contract=off keeps
+ * out of the arithmetic); avx512f alone vectorises these loops no better than SSE2. */
+#define SF_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define SF_CLONES
+#endif
+
+#define CHUNK 512 /* Philox blocks per batch: 4 KiB of words, stays in L1 */
 
 size_t sf_dtype_size(sf_dtype dtype) { return dtype == SF_FLOAT64 ? 8 : 4; }
 const char *sf_dtype_name(sf_dtype dtype) { return dtype == SF_FLOAT64 ? "float64" : "float32"; }
@@ -20,63 +46,334 @@ const char *sf_dist_name(sf_dist dist) { return dist == SF_UNIFORM ? "uniform" :
 
 float sf_uniform_f32(uint32_t w) { return (float)(w >> 8) * 0x1p-24f; }
 
-double sf_uniform_f64(uint32_t lo, uint32_t hi)
+
+/* ---- the math: inline, branch-free, so the batch loops vectorise ------------------------- */
+
+static const double LN2_HI = 6.93147180369123816490e-01; /* ln 2 split so e*LN2_HI is exact */
+static const double LN2_LO = 1.90821492927058770002e-10;
+static const double PI_2 = 1.57079632679489661923; /* radians per quarter turn */
+
+/* Exact uint32 -> double with only a signed 32-bit conversion, which every SIMD ISA has. */
+static inline double u32_to_double(uint32_t x)
 {
-    uint64_t v = ((uint64_t)hi << 32) | lo;
-    return (double)(v >> 11) * 0x1p-53;
+    return (double)(int32_t)(x ^ 0x80000000u) + 2147483648.0;
 }
 
-/* Both radii are formed in double, so float32 and float64 share one Box-Muller path. */
-static void box_muller(double u1, double u2, double out[2])
+/* 2^k as a double, for integer |k| < 1000, from its bits. */
+static inline double pow2(int64_t k)
 {
-    double r = sqrt(-2.0 * log(u1));
-    double t = SF_TWO_PI * u2;
-    out[0] = r * cos(t);
-    out[1] = r * sin(t);
+    uint64_t bits = (uint64_t)(k + 1023) << 52;
+    double d;
+    memcpy(&d, &bits, sizeof d);
+    return d;
 }
 
-void sf_normal_f32_pair(uint32_t wa, uint32_t wb, float out[2])
+/* -2 ln(u1) for u1 = n * 2^-bits, where dn is the integer n (1 <= n <= 2^bits) held exactly.
+ * terms: how many odd terms of 2 atanh(s), s = f/(2+f), |s| <= 0.1716. */
+static inline double minus_two_ln(double dn, int bits, int terms)
 {
-    double d[2];
-    box_muller(((double)wa + 1.0) * 0x1p-32, (double)wb * 0x1p-32, d);
-    out[0] = (float)d[0];
-    out[1] = (float)d[1];
+    uint64_t b;
+    memcpy(&b, &dn, sizeof b);
+    int64_t e = (int64_t)(b >> 52) - 1023; /* dn >= 1: no sign, no subnormals */
+    /* Choose e so that n / 2^e is in [sqrt(1/2), sqrt(2)): compare the mantissa's top bits. */
+    e += (b & UINT64_C(0x000fffffffffffff)) > UINT64_C(0x6a09e667f3bcc);
+    double p2e = pow2(e);
+    /* n and 2^e are within a factor of two, so the subtraction is exact (Sterbenz), and so is
+     * the power-of-two scaling: f carries all of n's bits, even when u1 is within 2^-32 of 1. */
+    double f = (dn - p2e) * pow2(-e);
+    double s = f / (2.0 + f), z = s * s;
+    static const double c[12] = {1.0 / 23, 1.0 / 21, 1.0 / 19, 1.0 / 17, 1.0 / 15, 1.0 / 13,
+                                 1.0 / 11, 1.0 / 9,  1.0 / 7,  1.0 / 5,  1.0 / 3,  1.0};
+    double p = 0.0;
+    for (int i = 12 - terms; i < 12; i++)
+        p = p * z + c[i];
+    double k = (double)(int32_t)(e - bits); /* ln u1 = k ln2 + ln(1+f) */
+    return -2.0 * (k * LN2_HI + (2.0 * s * p + k * LN2_LO));
 }
+
+/* cos and sin of 2 pi (m / 2^bits), where dm is the integer m (0 <= m < 2^bits) held exactly. */
+static inline void sincos_turn(double dm, int bits, int terms, double *c_out, double *s_out)
+{
+    const double quarter = pow2(bits - 2), inv_quarter = pow2(2 - bits);
+    int32_t q = (int32_t)(dm * inv_quarter + 0.5); /* nearest quarter turn, 0..4; all exact */
+    double x = ((dm - (double)q * quarter) * inv_quarter) * PI_2; /* |x| <= pi/4 */
+    double x2 = x * x;
+    /* Taylor series about 0, Horner in x^2; the error is below 1e-10 (float32 lengths) and
+     * 1e-17 (float64 lengths) on |x| <= pi/4. */
+    static const double sn[9] = {
+        1.0 / 355687428096000.0, -1.0 / 1307674368000.0, 1.0 / 6227020800.0,
+        -1.0 / 39916800.0,       1.0 / 362880.0,         -1.0 / 5040.0,
+        1.0 / 120.0,             -1.0 / 6.0,             1.0,
+    };
+    static const double cs[9] = {
+        1.0 / 20922789888000.0, -1.0 / 87178291200.0, 1.0 / 479001600.0,
+        -1.0 / 3628800.0,       1.0 / 40320.0,        -1.0 / 720.0,
+        1.0 / 24.0,             -1.0 / 2.0,           1.0,
+    };
+    double ps = 0.0, pc = 0.0;
+    for (int i = 9 - terms; i < 9; i++) {
+        ps = ps * x2 + sn[i];
+        pc = pc * x2 + cs[i];
+    }
+    double sx = ps * x, cx = pc;
+    /* Rotate (cos x, sin x) by q quarter turns. */
+    int qq = q & 3;
+    *c_out = qq == 0 ? cx : qq == 1 ? -sx : qq == 2 ? -cx : sx;
+    *s_out = qq == 0 ? sx : qq == 1 ? cx : qq == 2 ? -sx : -cx;
+}
+
+/* The 53-bit integer v >> 11 of the 64-bit word (hi, lo), exactly, as a double. */
+static inline double top53(uint32_t lo, uint32_t hi)
+{
+    return u32_to_double(hi) * 2097152.0 + u32_to_double(lo >> 11); /* hi * 2^21 + lo >> 11 */
+}
+
+/* float32 output is computed in float32 arithmetic: twice the SIMD lanes of double, and
+ * accurate to a few float32 ulps (tests/values_test.c measures it against the exact formula).
+ * Its reduction is exact too: u1 = (n = wa+1) * 2^-32 = 2^(e-32) (1 + f), with f from the exact
+ * int32 difference n - 2^e. */
+static const float LN2_HI_F = 6.9314575195e-01f; /* 0x3f317200: e*LN2_HI_F is exact */
+static const float LN2_LO_F = 1.4286067653e-06f;
+
+static inline float minus_two_ln_f32(uint32_t wa)
+{
+    const uint32_t n = wa + 1; /* 2^32 wraps to 0; the e == 32 branch handles it */
+    /* e: 32 when n > 2^31 sqrt(2); 31 when n > 2^31; else from n's float exponent. Rounding in
+     * that conversion can only move n / 2^e to just under 1, still inside the range. */
+    float nf = (float)(int32_t)(n & 0x7fffffffu);
+    uint32_t nb;
+    memcpy(&nb, &nf, sizeof nb);
+    int32_t e_small = (int32_t)(nb >> 23) - 127 + ((nb & 0x7fffff) > 0x3504f3); /* sqrt(2)-1 */
+    int32_t e = wa >= 0xb504f333u ? 32 : wa >= 0x7fffffffu ? 31 : e_small;
+    uint32_t p2e = e == 32 ? 0u : 1u << (e & 31);
+    int32_t d = (int32_t)(n - p2e);
+    uint32_t scale_bits = (uint32_t)(127 - e) << 23; /* 2^-e */
+    float scale;
+    memcpy(&scale, &scale_bits, sizeof scale);
+    float f = (float)d * scale;
+    float s = f / (2.0f + f), z = s * s;
+    float p = (((z * (1.0f / 11) + 1.0f / 9) * z + 1.0f / 7) * z + 1.0f / 5) * z + 1.0f / 3;
+    float ln1pf = 2.0f * s + 2.0f * s * (z * p);
+    float k = (float)(e - 32);
+    return -2.0f * (k * LN2_HI_F + (ln1pf + k * LN2_LO_F));
+}
+
+static inline void sincos_turn_f32(uint32_t wb, float *c_out, float *s_out)
+{
+    uint32_t q = (wb + (1u << 29)) >> 30; /* nearest quarter turn; the wrap at 2^32 is turn 4 */
+    int32_t r = (int32_t)(wb - (q << 30));  /* exact residual in [-2^29, 2^29) */
+    float x = (float)r * (0x1p-30f * 1.57079632679489661923f), x2 = x * x;
+    float ps = ((((x2 * (1.0f / 6227020800.0f) - 1.0f / 39916800.0f) * x2 + 1.0f / 362880.0f) *
+                     x2 - 1.0f / 5040.0f) * x2 + 1.0f / 120.0f) * x2 - 1.0f / 6.0f;
+    float pc = ((((x2 * (-1.0f / 3628800.0f) + 1.0f / 40320.0f) * x2 - 1.0f / 720.0f) * x2 +
+                 1.0f / 24.0f) * x2 - 0.5f) * x2 + 1.0f;
+    float sx = x + x * (x2 * ps), cx = pc;
+    uint32_t qq = q & 3;
+    *c_out = qq == 0 ? cx : qq == 1 ? -sx : qq == 2 ? -cx : sx;
+    *s_out = qq == 0 ? sx : qq == 1 ? cx : qq == 2 ? -sx : -cx;
+}
+
+/* float64 needs the full double precision before nothing rounds it further. */
+#define LN_TERMS_F64 11
+#define TRIG_TERMS_F64 9
+
+double sf_uniform_f64(uint32_t lo, uint32_t hi) { return top53(lo, hi) * 0x1p-53; }
+
+/* The conversions, shared by the public pair functions and the batch loops below. */
+static inline void normal_f32(uint32_t wa, uint32_t wb, float *o)
+{
+    float r = sqrtf(minus_two_ln_f32(wa));
+    float c, s;
+    sincos_turn_f32(wb, &c, &s);
+    o[0] = r * c;
+    o[1] = r * s;
+}
+
+static inline void normal_f64(uint32_t a0, uint32_t a1, uint32_t b0, uint32_t b1, double *o)
+{
+    double r = sqrt(minus_two_ln(top53(a0, a1) + 1.0, 53, LN_TERMS_F64));
+    double c, s;
+    sincos_turn(top53(b0, b1), 53, TRIG_TERMS_F64, &c, &s);
+    o[0] = r * c;
+    o[1] = r * s;
+}
+
+void sf_normal_f32_pair(uint32_t wa, uint32_t wb, float out[2]) { normal_f32(wa, wb, out); }
 
 void sf_normal_f64_pair(uint64_t va, uint64_t vb, double out[2])
 {
-    box_muller((double)((va >> 11) + 1) * 0x1p-53, (double)(vb >> 11) * 0x1p-53, out);
+    normal_f64((uint32_t)va, (uint32_t)(va >> 32), (uint32_t)vb, (uint32_t)(vb >> 32), out);
 }
 
-static inline void block_words(uint64_t b, const uint32_t key[2], uint32_t w[4])
-{
-    uint32_t ctr[4] = {(uint32_t)b, (uint32_t)(b >> 32), 0, 0};
-    sf_philox4x32_10(ctr, key, w);
-}
+/* ---- the batch kernels ------------------------------------------------------------------ */
 
-/* The values of one whole block: 4 for float32, 2 for float64. */
-static void block_f32(const sf_value_spec *s, uint64_t b, const uint32_t key[2], float v[4])
+/* Philox of counters b0 .. b0+n-1, structure of arrays: word j of block i is w[j*CHUNK + i].
+ * Rounds run outermost, so each inner loop is a long, independent, vectorisable sweep. */
+static void philox_batch_c(uint64_t b0, int n, uint32_t k0, uint32_t k1, uint32_t *restrict w)
 {
-    uint32_t w[4];
-    block_words(b, key, w);
-    if (s->dist == SF_UNIFORM) {
-        for (int i = 0; i < 4; i++)
-            v[i] = sf_uniform_f32(w[i]);
-    } else {
-        sf_normal_f32_pair(w[0], w[1], v);
-        sf_normal_f32_pair(w[2], w[3], v + 2);
+    uint32_t *restrict c0 = w, *restrict c1 = w + CHUNK, *restrict c2 = w + 2 * CHUNK,
+                       *restrict c3 = w + 3 * CHUNK;
+    for (int i = 0; i < n; i++) {
+        uint64_t b = b0 + (uint64_t)i;
+        c0[i] = (uint32_t)b;
+        c1[i] = (uint32_t)(b >> 32);
+        c2[i] = 0;
+        c3[i] = 0;
+    }
+    for (int r = 0; r < SF_PHILOX_ROUNDS; r++) {
+        for (int i = 0; i < n; i++) {
+            uint64_t p0 = (uint64_t)SF_PHILOX_M0 * c0[i];
+            uint64_t p1 = (uint64_t)SF_PHILOX_M1 * c2[i];
+            uint32_t n0 = (uint32_t)(p1 >> 32) ^ c1[i] ^ k0;
+            uint32_t n2 = (uint32_t)(p0 >> 32) ^ c3[i] ^ k1;
+            c0[i] = n0;
+            c1[i] = (uint32_t)p1;
+            c2[i] = n2;
+            c3[i] = (uint32_t)p0;
+        }
+        k0 += SF_PHILOX_W0;
+        k1 += SF_PHILOX_W1;
     }
 }
 
-static void block_f64(const sf_value_spec *s, uint64_t b, const uint32_t key[2], double v[2])
+#ifdef SF_X86_PHILOX
+/* Compilers vectorise the loop above with one 32x32->64 product per 64-bit lane. These keep
+ * 32-bit lanes and form the even and odd products separately, twice the blocks per vector.
+ * Integer arithmetic only: the words are the same as philox_batch_c's, bit for bit. */
+__attribute__((target("avx512f"))) static void philox_batch_avx512(uint64_t b0, int n,
+                                                                   uint32_t k0, uint32_t k1,
+                                                                   uint32_t *restrict w)
 {
-    uint32_t w[4];
-    block_words(b, key, w);
-    if (s->dist == SF_UNIFORM) {
-        v[0] = sf_uniform_f64(w[0], w[1]);
-        v[1] = sf_uniform_f64(w[2], w[3]);
-    } else {
-        sf_normal_f64_pair(((uint64_t)w[1] << 32) | w[0], ((uint64_t)w[3] << 32) | w[2], v);
+    const __m512i m0 = _mm512_set1_epi64(SF_PHILOX_M0), m1 = _mm512_set1_epi64(SF_PHILOX_M1);
+    const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    int i = 0;
+    for (; i + 16 <= n; i += 16) {
+        uint64_t b = b0 + (uint64_t)i;
+        if ((uint32_t)b > UINT32_MAX - 15) /* the low word wraps inside this group */
+            break;
+        __m512i c0 = _mm512_add_epi32(_mm512_set1_epi32((int)(uint32_t)b), lane);
+        __m512i c1 = _mm512_set1_epi32((int)(uint32_t)(b >> 32));
+        __m512i c2 = _mm512_setzero_si512(), c3 = _mm512_setzero_si512();
+        uint32_t ka = k0, kb = k1;
+        for (int r = 0; r < SF_PHILOX_ROUNDS; r++) {
+            __m512i e0 = _mm512_mul_epu32(c0, m0), o0 = _mm512_mul_epu32(_mm512_srli_epi64(c0, 32), m0);
+            __m512i e1 = _mm512_mul_epu32(c2, m1), o1 = _mm512_mul_epu32(_mm512_srli_epi64(c2, 32), m1);
+            __m512i lo0 = _mm512_mask_blend_epi32(0xAAAA, e0, _mm512_slli_epi64(o0, 32));
+            __m512i hi0 = _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(e0, 32), o0);
+            __m512i lo1 = _mm512_mask_blend_epi32(0xAAAA, e1, _mm512_slli_epi64(o1, 32));
+            __m512i hi1 = _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(e1, 32), o1);
+            c0 = _mm512_ternarylogic_epi32(hi1, c1, _mm512_set1_epi32((int)ka), 0x96);
+            c2 = _mm512_ternarylogic_epi32(hi0, c3, _mm512_set1_epi32((int)kb), 0x96);
+            c1 = lo1;
+            c3 = lo0;
+            ka += SF_PHILOX_W0;
+            kb += SF_PHILOX_W1;
+        }
+        _mm512_storeu_si512((void *)(w + i), c0);
+        _mm512_storeu_si512((void *)(w + CHUNK + i), c1);
+        _mm512_storeu_si512((void *)(w + 2 * CHUNK + i), c2);
+        _mm512_storeu_si512((void *)(w + 3 * CHUNK + i), c3);
+    }
+    if (i < n) { /* the rest, into a scratch batch, then copied to its place */
+        uint32_t t[4 * CHUNK];
+        philox_batch_c(b0 + (uint64_t)i, n - i, k0, k1, t);
+        for (int j = 0; j < 4; j++)
+            memcpy(w + j * CHUNK + i, t + j * CHUNK, sizeof *w * (size_t)(n - i));
+    }
+}
+
+__attribute__((target("avx2"))) static void philox_batch_avx2(uint64_t b0, int n, uint32_t k0,
+                                                              uint32_t k1, uint32_t *restrict w)
+{
+    const __m256i m0 = _mm256_set1_epi64x(SF_PHILOX_M0), m1 = _mm256_set1_epi64x(SF_PHILOX_M1);
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t b = b0 + (uint64_t)i;
+        if ((uint32_t)b > UINT32_MAX - 7)
+            break;
+        __m256i c0 = _mm256_add_epi32(_mm256_set1_epi32((int)(uint32_t)b), lane);
+        __m256i c1 = _mm256_set1_epi32((int)(uint32_t)(b >> 32));
+        __m256i c2 = _mm256_setzero_si256(), c3 = _mm256_setzero_si256();
+        uint32_t ka = k0, kb = k1;
+        for (int r = 0; r < SF_PHILOX_ROUNDS; r++) {
+            __m256i e0 = _mm256_mul_epu32(c0, m0), o0 = _mm256_mul_epu32(_mm256_srli_epi64(c0, 32), m0);
+            __m256i e1 = _mm256_mul_epu32(c2, m1), o1 = _mm256_mul_epu32(_mm256_srli_epi64(c2, 32), m1);
+            __m256i lo0 = _mm256_blend_epi32(e0, _mm256_slli_epi64(o0, 32), 0xAA);
+            __m256i hi0 = _mm256_blend_epi32(_mm256_srli_epi64(e0, 32), o0, 0xAA);
+            __m256i lo1 = _mm256_blend_epi32(e1, _mm256_slli_epi64(o1, 32), 0xAA);
+            __m256i hi1 = _mm256_blend_epi32(_mm256_srli_epi64(e1, 32), o1, 0xAA);
+            c0 = _mm256_xor_si256(_mm256_xor_si256(hi1, c1), _mm256_set1_epi32((int)ka));
+            c2 = _mm256_xor_si256(_mm256_xor_si256(hi0, c3), _mm256_set1_epi32((int)kb));
+            c1 = lo1;
+            c3 = lo0;
+            ka += SF_PHILOX_W0;
+            kb += SF_PHILOX_W1;
+        }
+        _mm256_storeu_si256((void *)(w + i), c0);
+        _mm256_storeu_si256((void *)(w + CHUNK + i), c1);
+        _mm256_storeu_si256((void *)(w + 2 * CHUNK + i), c2);
+        _mm256_storeu_si256((void *)(w + 3 * CHUNK + i), c3);
+    }
+    if (i < n) {
+        uint32_t t[4 * CHUNK];
+        philox_batch_c(b0 + (uint64_t)i, n - i, k0, k1, t);
+        for (int j = 0; j < 4; j++)
+            memcpy(w + j * CHUNK + i, t + j * CHUNK, sizeof *w * (size_t)(n - i));
+    }
+}
+#endif
+
+static void philox_batch(uint64_t b0, int n, uint32_t k0, uint32_t k1, uint32_t *restrict w)
+{
+#ifdef SF_X86_PHILOX
+    if (__builtin_cpu_supports("avx512f")) {
+        philox_batch_avx512(b0, n, k0, k1, w);
+        return;
+    }
+    if (__builtin_cpu_supports("avx2")) {
+        philox_batch_avx2(b0, n, k0, k1, w);
+        return;
+    }
+#endif
+    philox_batch_c(b0, n, k0, k1, w);
+}
+
+/* Values of n whole blocks starting at block b0, written densely to out. */
+SF_CLONES static void fill_blocks(const sf_value_spec *spec, uint64_t b0, uint64_t nblocks,
+                                  void *out)
+{
+    const uint32_t k0 = (uint32_t)spec->seed, k1 = (uint32_t)(spec->seed >> 32);
+    uint32_t w[4 * CHUNK] __attribute__((aligned(64)));
+    for (uint64_t done = 0; done < nblocks; done += CHUNK) {
+        int n = nblocks - done < CHUNK ? (int)(nblocks - done) : CHUNK;
+        philox_batch(b0 + done, n, k0, k1, w);
+        const uint32_t *w0 = w, *w1 = w + CHUNK, *w2 = w + 2 * CHUNK, *w3 = w + 3 * CHUNK;
+        if (spec->dtype == SF_FLOAT32 && spec->dist == SF_UNIFORM) {
+            float *restrict o = (float *)out + 4 * done;
+            for (int i = 0; i < n; i++) {
+                o[4 * i] = (float)(int32_t)(w0[i] >> 8) * 0x1p-24f;
+                o[4 * i + 1] = (float)(int32_t)(w1[i] >> 8) * 0x1p-24f;
+                o[4 * i + 2] = (float)(int32_t)(w2[i] >> 8) * 0x1p-24f;
+                o[4 * i + 3] = (float)(int32_t)(w3[i] >> 8) * 0x1p-24f;
+            }
+        } else if (spec->dtype == SF_FLOAT32) {
+            float *restrict o = (float *)out + 4 * done;
+            for (int i = 0; i < n; i++) {
+                normal_f32(w0[i], w1[i], o + 4 * i);
+                normal_f32(w2[i], w3[i], o + 4 * i + 2);
+            }
+        } else if (spec->dist == SF_UNIFORM) {
+            double *restrict o = (double *)out + 2 * done;
+            for (int i = 0; i < n; i++) {
+                o[2 * i] = top53(w0[i], w1[i]) * 0x1p-53;
+                o[2 * i + 1] = top53(w2[i], w3[i]) * 0x1p-53;
+            }
+        } else {
+            double *restrict o = (double *)out + 2 * done;
+            for (int i = 0; i < n; i++)
+                normal_f64(w0[i], w1[i], w2[i], w3[i], o + 2 * i);
+        }
     }
 }
 
@@ -85,36 +382,30 @@ void sf_fill(const sf_value_spec *spec, uint64_t start, uint64_t end, void *out)
     assert(start <= end);
     if (start == end)
         return;
-    const uint32_t key[2] = {(uint32_t)spec->seed, (uint32_t)(spec->seed >> 32)};
-
-    if (spec->dtype == SF_FLOAT32) {
-        float *o = out, v[4];
-        uint64_t g = start;
-        if (g & 3) { /* unaligned head */
-            block_f32(spec, g >> 2, key, v);
-            for (; (g & 3) && g < end; g++)
-                *o++ = v[g & 3];
-        }
-        for (; g + 4 <= end; g += 4, o += 4)
-            block_f32(spec, g >> 2, key, o);
-        if (g < end) {
-            block_f32(spec, g >> 2, key, v);
-            memcpy(o, v, (size_t)(end - g) * sizeof *o);
-        }
-    } else {
-        double *o = out, v[2];
-        uint64_t g = start;
-        if (g & 1) {
-            block_f64(spec, g >> 1, key, v);
-            *o++ = v[1];
-            g++;
-        }
-        for (; g + 2 <= end; g += 2, o += 2)
-            block_f64(spec, g >> 1, key, o);
-        if (g < end) {
-            block_f64(spec, g >> 1, key, v);
-            *o = v[0];
-        }
+    const size_t es = sf_dtype_size(spec->dtype);
+    const uint64_t per = spec->dtype == SF_FLOAT32 ? 4 : 2; /* values per Philox block */
+    char *o = out;
+    union {
+        float f[4];
+        double d[2];
+    } tmp;
+    uint64_t g = start;
+    if (g % per) { /* unaligned head: one block through a scratch copy */
+        fill_blocks(spec, g / per, 1, &tmp);
+        uint64_t take = per - g % per < end - g ? per - g % per : end - g;
+        memcpy(o, (char *)&tmp + (g % per) * es, (size_t)take * es);
+        o += take * es;
+        g += take;
+    }
+    uint64_t whole = (end - g) / per;
+    if (whole) {
+        fill_blocks(spec, g / per, whole, o);
+        o += whole * per * es;
+        g += whole * per;
+    }
+    if (g < end) {
+        fill_blocks(spec, g / per, 1, &tmp);
+        memcpy(o, &tmp, (size_t)(end - g) * es);
     }
 }
 
@@ -125,10 +416,10 @@ void sf_fill_box(const sf_value_spec *spec, const uint64_t shape[3], const sf_bo
     const size_t es = sf_dtype_size(spec->dtype);
     if (nz == 0 || nx == 0 || ny == 0)
         return;
-    /* Whole planes are one contiguous range of g: fill them in a single call. */
-    if (nx == X && ny == Y) {
-        uint64_t g0 = box->start[0] * X * Y;
-        sf_fill(spec, g0, g0 + nz * X * Y, out);
+    /* Whole rows of a slice are one contiguous range of g: fill them in a single call. */
+    if (ny == Y && (nx == X || nz == 1)) {
+        uint64_t g0 = (box->start[0] * X + box->start[1]) * Y;
+        sf_fill(spec, g0, g0 + nz * nx * Y, out);
         return;
     }
     char *o = out;

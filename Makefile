@@ -10,6 +10,8 @@ NP ?= $(shell nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)
 # Open MPI refuses root without these; harmless for other users and other MPIs ignore them.
 MPIRUN ?= mpirun --allow-run-as-root --oversubscribe
 RUN_ARGS ?=
+BENCH ?= quick
+BENCH_NP ?= 2
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -21,10 +23,10 @@ CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow -ffp-contrac
 # The value kernels: vectorised (or, with SIMD=0, deliberately not) and without errno from sqrt.
 VALUES_CFLAGS_1 = -O3 -fno-math-errno -fno-trapping-math
 VALUES_CFLAGS_0 = -O2 -fno-math-errno -fno-trapping-math -fno-tree-vectorize -DSF_SIMD=0
-LDLIBS += $(PKG_LIBS) -lm
+LDLIBS += $(PKG_LIBS) -lm -lpthread
 
 LIB_SRC = src/error.c src/values.c src/options.c src/decomp.c src/measure.c src/output.c \
-          src/summary.c src/job.c src/compare.c src/backends.c src/backend_hdf5.c \
+          src/summary.c src/pipeline.c src/job.c src/compare.c src/backends.c src/backend_hdf5.c \
           src/backend_pnetcdf.c src/backend_mpiio.c src/backend_zarr.c src/backend_memory.c \
           src/backend_null.c
 LIB_OBJ = $(LIB_SRC:.c=.o)
@@ -68,6 +70,10 @@ run: deps slabfill
 check: deps slabfill $(TESTS)
 	@MPIRUN="$(MPIRUN)" PYTHON="$(PYTHON)" tests/run
 
+# BENCH=quick (default, 2-3 minutes) or BENCH=full (the seed's 500x2000x2000); see bench/run.
+bench: deps slabfill
+	@BENCH="$(BENCH)" MPIRUN="$(MPIRUN)" PYTHON="$(PYTHON)" NP="$(BENCH_NP)" bench/run
+
 install: slabfill
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 slabfill $(DESTDIR)$(PREFIX)/bin/slabfill
@@ -75,4 +81,4 @@ install: slabfill
 clean:
 	rm -f slabfill libslabfill.a src/*.o $(TESTS) tests/*.o .simd-*
 
-.PHONY: all deps run check install clean
+.PHONY: all deps run check bench install clean

@@ -19,6 +19,7 @@ typedef struct {
     uint64_t z0, nz;      /* this rank's slices, for backends that keep them */
     MPI_Info info;        /* hints for MPI_File_open, may be MPI_INFO_NULL */
     int independent;      /* independent instead of collective I/O, where both exist */
+    int sync;             /* close must sync the data to stable storage */
 } sf_target;
 
 typedef struct sf_backend {
@@ -33,7 +34,8 @@ typedef struct sf_backend {
      * values densely in C order; an empty box (zero counts) joins the collective with nothing.
      * Returns only on success. */
     void (*write)(void *handle, const sf_box *box, const void *buf);
-    /* Contract: collective; syncs the data to stable storage, closes and frees the handle. */
+    /* Contract: collective; when the target asked for sync, syncs the data to stable storage
+     * (MPI_File_sync or fsync); then closes and frees the handle. */
     void (*close)(void *handle);
     /* Optional (may be NULL). Contract: the MPI_Info the MPI library reports for the open file,
      * which the caller frees; MPI_INFO_NULL when there is none. */

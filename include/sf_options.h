@@ -34,6 +34,8 @@ typedef struct {
     uint64_t buffer;     /* cap on one write buffer, bytes */
     int force;
     int independent;     /* independent instead of collective I/O where a backend has both */
+    int no_overlap;      /* generate each unit before writing it, no generator thread */
+    int no_sync;         /* leave the final sync to stable storage out of the timed run */
     int compare, keep;   /* --compare: the seed article's experiment; --keep its files */
     int nhints;          /* SLABFILL_HINTS first, then each --hint, in order */
     sf_hint hints[SF_MAX_HINTS];

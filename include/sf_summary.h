@@ -9,7 +9,8 @@
 #include "sf_options.h"
 
 typedef struct {
-    double t_gen;    /* seconds generating values */
+    double t_gen;    /* seconds generating values (on the generator thread when overlapped) */
+    double t_wait;   /* seconds the writer waited for values: generation not hidden by I/O */
     double t_write;  /* seconds in the backend's write calls */
     double t_close;  /* seconds closing and syncing */
     double t_total;  /* seconds from the barrier before create to after close and rename */
@@ -30,6 +31,7 @@ typedef struct {
 /* Figures over all ranks, computed on rank 0 from the gathered stats. */
 typedef struct {
     double elapsed, gen_max, gen_min, gen_mean, write_max, write_min, write_mean, close_max;
+    double wait_max, hidden_min; /* generation not hidden (s), fraction hidden (worst rank) */
     uint64_t bytes, rss_max, rss_min, rss_sum, calc_bytes;
     int hosts;
 } sf_totals;

@@ -12,6 +12,7 @@
 
 typedef struct {
     hid_t file, dset, filespace, dxpl, memtype;
+    int sync;
 } h5_handle;
 
 typedef struct {
@@ -113,6 +114,7 @@ static void *h5_create(const sf_target *t)
     attr_u64(h->dset, "shape", t->shape, 3);
     attr_string(h->dset, "slabfill_version", SF_VERSION);
 
+    h->sync = t->sync;
     h->dxpl = SF_H5_CHECK(H5Pcreate(H5P_DATASET_XFER));
     SF_H5_CHECK(H5Pset_dxpl_mpio(h->dxpl, t->independent ? H5FD_MPIO_INDEPENDENT
                                                          : H5FD_MPIO_COLLECTIVE));
@@ -142,7 +144,8 @@ static void h5_close(void *handle)
     h5_handle *h = handle;
     /* With the MPI-IO driver a flush that is not part of a close calls MPI_File_sync, so the
      * data is on stable storage before the driver renames the file into place. */
-    SF_H5_CHECK(H5Fflush(h->file, H5F_SCOPE_GLOBAL));
+    if (h->sync)
+        SF_H5_CHECK(H5Fflush(h->file, H5F_SCOPE_GLOBAL));
     SF_H5_CHECK(H5Pclose(h->dxpl));
     SF_H5_CHECK(H5Sclose(h->filespace));
     SF_H5_CHECK(H5Dclose(h->dset));

@@ -22,7 +22,7 @@ typedef struct {
     MPI_Datatype type;
     size_t es;
     uint64_t X, Y;
-    int independent;
+    int independent, sync;
 } npy_handle;
 
 /* Builds the 4096-byte NPY v1.0 header: magic, version, little-endian length, dict, padding. */
@@ -59,6 +59,7 @@ static void *npy_create(const sf_target *t)
     h->X = t->shape[1];
     h->Y = t->shape[2];
     h->independent = t->independent;
+    h->sync = t->sync;
     int rank;
     SF_MPI_CHECK(MPI_Comm_rank(t->comm, &rank));
     SF_MPI_CHECK(MPI_File_open(t->comm, t->path, MPI_MODE_CREATE | MPI_MODE_WRONLY, t->info,
@@ -94,7 +95,8 @@ static void npy_write(void *handle, const sf_box *box, const void *buf)
 static void npy_close(void *handle)
 {
     npy_handle *h = handle;
-    SF_MPI_CHECK(MPI_File_sync(h->fh));
+    if (h->sync)
+        SF_MPI_CHECK(MPI_File_sync(h->fh));
     SF_MPI_CHECK(MPI_File_close(&h->fh));
     free(h);
 }

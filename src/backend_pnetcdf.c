@@ -10,7 +10,7 @@
 #include "sf_version.h"
 
 typedef struct {
-    int ncid, varid, f64, independent;
+    int ncid, varid, f64, independent, sync;
 } nc_handle;
 
 static void nc_check(int rc, const char *file, int line, const char *call)
@@ -33,6 +33,7 @@ static void *nc_create(const sf_target *t)
         sf_die(__FILE__, __LINE__, "calloc", "out of memory");
     h->f64 = t->spec.dtype == SF_FLOAT64;
     h->independent = t->independent;
+    h->sync = t->sync;
     SF_NC_CHECK(ncmpi_create(t->comm, t->path, NC_CLOBBER | NC_64BIT_DATA, t->info, &h->ncid));
     int dims[3];
     static const char *names[3] = {"z", "x", "y"};
@@ -89,7 +90,8 @@ static void nc_close(void *handle)
     nc_handle *h = handle;
     if (h->independent)
         SF_NC_CHECK(ncmpi_end_indep_data(h->ncid));
-    SF_NC_CHECK(ncmpi_sync(h->ncid)); /* MPI_File_sync underneath */
+    if (h->sync)
+        SF_NC_CHECK(ncmpi_sync(h->ncid)); /* MPI_File_sync underneath */
     SF_NC_CHECK(ncmpi_close(h->ncid));
     free(h);
 }

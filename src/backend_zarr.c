@@ -28,6 +28,7 @@ typedef struct {
     size_t es;
     uint64_t X, Y;
     int fd;             /* chunk file kept open while consecutive units fill it */
+    int sync;
     uint64_t fd_z;
 } zarr_handle;
 
@@ -70,6 +71,7 @@ static void *zarr_create(const sf_target *t)
     h->X = t->shape[1];
     h->Y = t->shape[2];
     h->fd = -1;
+    h->sync = t->sync;
     if (snprintf(h->dir, sizeof h->dir, "%s/data", t->path) >= (int)sizeof h->dir)
         sf_die(__FILE__, __LINE__, "snprintf", "%s: path too long", t->path);
     int rank;
@@ -113,7 +115,7 @@ static void finish_chunk(zarr_handle *h)
 {
     if (h->fd < 0)
         return;
-    if (fsync(h->fd) != 0)
+    if (h->sync && fsync(h->fd) != 0)
         DIE_ERRNO("fsync", h->dir);
     if (close(h->fd) != 0)
         DIE_ERRNO("close", h->dir);
@@ -160,7 +162,7 @@ static void zarr_close(void *handle)
     SF_MPI_CHECK(MPI_Barrier(h->comm));
     int rank;
     SF_MPI_CHECK(MPI_Comm_rank(h->comm, &rank));
-    if (rank == 0) {
+    if (rank == 0 && h->sync) {
         sync_dir(h->dir); /* the chunk files' names */
         char *slash = strrchr(h->dir, '/');
         *slash = '\0';

@@ -83,7 +83,12 @@ static int run(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-    SF_MPI_CHECK(MPI_Init(&argc, &argv));
+    /* FUNNELED: the generator thread makes no MPI calls, only the main thread does. */
+    int provided = MPI_THREAD_SINGLE;
+    SF_MPI_CHECK(MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided));
+    if (provided < MPI_THREAD_FUNNELED)
+        sf_die(__FILE__, __LINE__, "MPI_Init_thread", "the MPI library offers thread level %d, "
+               "below MPI_THREAD_FUNNELED; slabfill's generator thread needs it", provided);
     SF_MPI_CHECK(MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN));
     int rc = run(argc, argv);
     SF_MPI_CHECK(MPI_Finalize());

@@ -32,7 +32,7 @@ sf_rank_stats *sf_summary_gather(const sf_rank_stats *mine, int nranks)
 
 sf_totals sf_summary_totals(const sf_run_info *run, const sf_rank_stats *all)
 {
-    sf_totals t = {.gen_min = 1e300, .write_min = 1e300, .rss_min = UINT64_MAX};
+    sf_totals t = {.gen_min = 1e300, .write_min = 1e300, .rss_min = UINT64_MAX, .hidden_min = 1};
     const int P = run->nranks;
     for (int r = 0; r < P; r++) {
         const sf_rank_stats *s = &all[r];
@@ -42,6 +42,9 @@ sf_totals sf_summary_totals(const sf_run_info *run, const sf_rank_stats *all)
         t.write_max = MAXF(t.write_max, s->t_write);
         t.write_min = MINF(t.write_min, s->t_write);
         t.close_max = MAXF(t.close_max, s->t_close);
+        t.wait_max = MAXF(t.wait_max, s->t_wait);
+        if (s->t_gen > 0)
+            t.hidden_min = MINF(t.hidden_min, MAXF(0.0, 1.0 - s->t_wait / s->t_gen));
         t.rss_max = MAXF(t.rss_max, s->peak_rss);
         t.rss_min = MINF(t.rss_min, s->peak_rss);
         t.gen_mean += s->t_gen / P;
@@ -117,6 +120,11 @@ static void print_table(FILE *out, const sf_run_info *run, const sf_rank_stats *
     fprintf(out, "%-20s %.3f GB/s\n", "Bandwidth", rate(t->bytes, t->elapsed));
     fprintf(out, "%-20s %.3f GB/s (all ranks' bytes / slowest rank's generate time)\n",
             "Generation", rate(t->bytes, t->gen_max));
+    fprintf(out, "%-20s %.0f%% of generation ran behind I/O (worst rank); the writer waited "
+            "%.2f s for values\n", "Overlap", 100.0 * t->hidden_min, t->wait_max);
+    fprintf(out, "%-20s %s\n", "Sync", o->no_sync ? "off (--no-sync): not synced to stable "
+            "storage before the clock stopped" : "on: synced to stable storage before the clock "
+            "stopped");
     fprintf(out, "(GB = 1e9 bytes, MB = 1e6 bytes, as in the seed article)\n");
 }
 
@@ -155,6 +163,10 @@ static int fields(const sf_run_info *run, const sf_totals *t, const char *approa
     F("generate_s_max", 0, "%.6f", t->gen_max);
     F("write_s_max", 0, "%.6f", t->write_max);
     F("close_s_max", 0, "%.6f", t->close_max);
+    F("wait_s_max", 0, "%.6f", t->wait_max);
+    F("generate_hidden_fraction_min", 0, "%.4f", t->hidden_min);
+    F("overlap", 0, "%s", o->no_overlap ? "false" : "true");
+    F("sync", 0, "%s", o->no_sync ? "false" : "true");
     F("calculated_storage_bytes", 0, "%" PRIu64, t->calc_bytes);
     F("bytes_written", 0, "%" PRIu64, t->bytes);
     F("peak_rss_bytes_max", 0, "%" PRIu64, t->rss_max);

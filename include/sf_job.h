@@ -25,4 +25,9 @@ int sf_job_check(const sf_job *job);
  * either nothing or the complete file of an earlier run. */
 void sf_job_run(const sf_job *job, sf_rank_stats *st, uint64_t *disk_bytes);
 
+/* Contract: collective. Whether to run the generator thread for opt->overlap, and why, in
+ * words for the summary. auto: on only when every rank on every node has a spare core
+ * (cores from the CPU affinity mask where the OS has one). */
+int sf_job_overlap(const sf_options *opt, char *why, size_t len);
+
 #endif

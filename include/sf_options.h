@@ -19,6 +19,7 @@
 #define SF_HINT_VAL_LEN 256
 
 typedef enum { SF_FORMAT_TABLE, SF_FORMAT_CSV, SF_FORMAT_JSON } sf_format;
+enum { SF_OVERLAP_AUTO, SF_OVERLAP_ON, SF_OVERLAP_OFF };
 
 typedef struct {
     char key[SF_HINT_KEY_LEN];
@@ -34,7 +35,7 @@ typedef struct {
     uint64_t buffer;     /* cap on one write buffer, bytes */
     int force;
     int independent;     /* independent instead of collective I/O where a backend has both */
-    int no_overlap;      /* generate each unit before writing it, no generator thread */
+    int overlap;         /* SF_OVERLAP_AUTO, _ON or _OFF: a generator thread ahead of the I/O */
     int no_sync;         /* leave the final sync to stable storage out of the timed run */
     int compare, keep;   /* --compare: the seed article's experiment; --keep its files */
     int nhints;          /* SLABFILL_HINTS first, then each --hint, in order */

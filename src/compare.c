@@ -115,6 +115,8 @@ int sf_compare_run(const sf_options *opt)
         sf_rank_stats st;
         res[i].info = (sf_run_info){.opt = &res[i].opt, .backend = be[i]->name,
                                     .file = job.path, .nranks = nranks};
+        res[i].info.overlap_used = sf_job_overlap(&res[i].opt, res[i].info.overlap_why,
+                                                  sizeof res[i].info.overlap_why);
         sf_job_run(&job, &st, &res[i].info.file_disk_bytes);
         sf_rank_stats *gathered = sf_summary_gather(&st, nranks);
         if (rank == 0) {

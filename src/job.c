@@ -1,7 +1,10 @@
 /* job.c - the generate-and-write loop of one run, between the output checks and the summary. */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include "sf_job.h"
 
+#include <sched.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +26,49 @@ int sf_job_check(const sf_job *job)
         rc = sf_output_check(job->path, job->be->directory, job->opt->force, err, sizeof err);
     SF_MPI_CHECK(MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD));
     return rc ? sf_error("%s", err) : 0;
+}
+
+/* Cores this process may run on (the affinity mask that mpirun, Slurm or taskset granted, on
+ * Linux) and cores online on the node. */
+static void core_counts(int *mine, int *node)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    *node = n > 0 ? (int)n : 1;
+    *mine = *node;
+#if defined(__linux__) && defined(CPU_COUNT)
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0)
+        *mine = CPU_COUNT(&set);
+#endif
+}
+
+int sf_job_overlap(const sf_options *opt, char *why, size_t len)
+{
+    if (opt->overlap != SF_OVERLAP_AUTO) {
+        snprintf(why, len, "--overlap %s", opt->overlap == SF_OVERLAP_ON ? "on" : "off");
+        return opt->overlap == SF_OVERLAP_ON;
+    }
+    MPI_Comm node;
+    int on_node, mine, online, spare, all_spare;
+    core_counts(&mine, &online);
+    SF_MPI_CHECK(MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL,
+                                     &node));
+    SF_MPI_CHECK(MPI_Comm_size(node, &on_node));
+    SF_MPI_CHECK(MPI_Comm_free(&node));
+    /* A bound rank needs a second core in its own mask; unbound ranks share the node's cores. */
+    int bound = mine < online;
+    spare = bound ? mine >= 2 : online >= 2 * on_node;
+    SF_MPI_CHECK(MPI_Allreduce(&spare, &all_spare, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD));
+    if (bound)
+        snprintf(why, len, "auto: each rank is bound to %d core%s, %s", mine,
+                 mine == 1 ? "" : "s", all_spare ? "a spare one for the generator thread"
+                                                 : "none spare for a generator thread");
+    else
+        snprintf(why, len, "auto: %d unbound rank%s on %d cores, %s", on_node,
+                 on_node == 1 ? "" : "s", online,
+                 all_spare ? "a spare one each for the generator thread"
+                           : "none spare for a generator thread");
+    return all_spare;
 }
 
 static MPI_Info hints_info(const sf_options *o)
@@ -96,7 +142,9 @@ void sf_job_run(const sf_job *job, sf_rank_stats *st, uint64_t *disk_bytes)
     double t0 = sf_now();
     void *h = job->be->create(&target);
     print_file_info(job, h);
-    sf_pipeline *pipe = sf_pipeline_start(&o->spec, o->shape, &plan, !o->no_overlap);
+    char why[160];
+    sf_pipeline *pipe = sf_pipeline_start(&o->spec, o->shape, &plan,
+                                          sf_job_overlap(o, why, sizeof why));
     for (uint64_t i = 0; i < plan.ncalls; i++) {
         sf_box box;
         const void *buf = sf_pipeline_next(pipe, i, &box);

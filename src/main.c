@@ -72,6 +72,7 @@ static int run(int argc, char **argv)
 
     sf_rank_stats st;
     sf_run_info info = {.opt = &opt, .backend = be->name, .file = job.path};
+    info.overlap_used = sf_job_overlap(&opt, info.overlap_why, sizeof info.overlap_why);
     SF_MPI_CHECK(MPI_Comm_size(MPI_COMM_WORLD, &info.nranks));
     sf_job_run(&job, &st, &info.file_disk_bytes);
     sf_rank_stats *all = sf_summary_gather(&st, info.nranks);

@@ -163,7 +163,8 @@ const char *sf_options_usage(void)
            "  --buffer SIZE          cap on one write buffer, 1k..1g (default 64m)\n"
            "  --force                allow replacing an existing output file\n"
            "  --independent          independent instead of collective I/O\n"
-           "  --no-overlap           generate each slab before writing it (no generator thread)\n"
+           "  --overlap auto|on|off  generator thread ahead of the I/O; auto: only when every\n"
+           "                         rank on the node has a spare core (default auto)\n"
            "  --no-sync              do not sync the data to stable storage before the clock stops\n"
            "  --hint KEY=VALUE       MPI-IO hint, repeatable; also SLABFILL_HINTS=\"k=v;k=v\"\n"
            "  --compare              run the seed article's comparison, one row per approach\n"
@@ -179,7 +180,7 @@ const char *sf_options_usage(void)
 
 enum { OPT_SHAPE = 256, OPT_DTYPE, OPT_DIST, OPT_SEED, OPT_SLAB, OPT_BUFFER, OPT_FORCE,
        OPT_FORMAT, OPT_BACKEND, OPT_INDEPENDENT, OPT_HINT, OPT_COMPARE, OPT_KEEP,
-       OPT_NO_OVERLAP, OPT_NO_SYNC };
+       OPT_OVERLAP, OPT_NO_SYNC };
 
 static const struct option long_options[] = {
     {"shape", required_argument, NULL, OPT_SHAPE},
@@ -192,7 +193,7 @@ static const struct option long_options[] = {
     {"force", no_argument, NULL, OPT_FORCE},
     {"backend", required_argument, NULL, OPT_BACKEND},
     {"independent", no_argument, NULL, OPT_INDEPENDENT},
-    {"no-overlap", no_argument, NULL, OPT_NO_OVERLAP},
+    {"overlap", required_argument, NULL, OPT_OVERLAP},
     {"no-sync", no_argument, NULL, OPT_NO_SYNC},
     {"hint", required_argument, NULL, OPT_HINT},
     {"compare", no_argument, NULL, OPT_COMPARE},
@@ -302,7 +303,17 @@ int sf_options_parse(int argc, char **argv, const char *env_hints, sf_options *o
         case OPT_FORCE: o->force = 1; break;
         case OPT_BACKEND: o->backend = optarg; backend_given = 1; break;
         case OPT_INDEPENDENT: o->independent = 1; break;
-        case OPT_NO_OVERLAP: o->no_overlap = 1; break;
+        case OPT_OVERLAP:
+            if (strcmp(optarg, "auto") == 0)
+                o->overlap = SF_OVERLAP_AUTO;
+            else if (strcmp(optarg, "on") == 0)
+                o->overlap = SF_OVERLAP_ON;
+            else if (strcmp(optarg, "off") == 0)
+                o->overlap = SF_OVERLAP_OFF;
+            else
+                return usage_error(err, errlen,
+                                   "unknown --overlap '%s'; accepted: auto, on, off", optarg);
+            break;
         case OPT_NO_SYNC: o->no_sync = 1; break;
         case OPT_HINT:
             if (add_hint(o, optarg, strlen(optarg), err, errlen) != 0)

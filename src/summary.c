@@ -120,8 +120,13 @@ static void print_table(FILE *out, const sf_run_info *run, const sf_rank_stats *
     fprintf(out, "%-20s %.3f GB/s\n", "Bandwidth", rate(t->bytes, t->elapsed));
     fprintf(out, "%-20s %.3f GB/s (all ranks' bytes / slowest rank's generate time)\n",
             "Generation", rate(t->bytes, t->gen_max));
-    fprintf(out, "%-20s %.0f%% of generation ran behind I/O (worst rank); the writer waited "
-            "%.2f s for values\n", "Overlap", 100.0 * t->hidden_min, t->wait_max);
+    if (run->overlap_used)
+        fprintf(out, "%-20s on (%s): %.0f%% of generation ran behind I/O (worst rank), the "
+                "writer waited %.2f s for values\n", "Overlap", run->overlap_why,
+                100.0 * t->hidden_min, t->wait_max);
+    else
+        fprintf(out, "%-20s off (%s): generation and I/O took turns\n", "Overlap",
+                run->overlap_why);
     fprintf(out, "%-20s %s\n", "Sync", o->no_sync ? "off (--no-sync): not synced to stable "
             "storage before the clock stopped" : "on: synced to stable storage before the clock "
             "stopped");
@@ -165,7 +170,7 @@ static int fields(const sf_run_info *run, const sf_totals *t, const char *approa
     F("close_s_max", 0, "%.6f", t->close_max);
     F("wait_s_max", 0, "%.6f", t->wait_max);
     F("generate_hidden_fraction_min", 0, "%.4f", t->hidden_min);
-    F("overlap", 0, "%s", o->no_overlap ? "false" : "true");
+    F("overlap", 0, "%s", run->overlap_used ? "true" : "false");
     F("sync", 0, "%s", o->no_sync ? "false" : "true");
     F("calculated_storage_bytes", 0, "%" PRIu64, t->calc_bytes);
     F("bytes_written", 0, "%" PRIu64, t->bytes);

@@ -26,7 +26,7 @@ VALUES_CFLAGS_0 = -O2 -fno-math-errno -fno-trapping-math -fno-tree-vectorize -DS
 LDLIBS += $(PKG_LIBS) -lm -lpthread
 
 LIB_SRC = src/error.c src/values.c src/options.c src/decomp.c src/measure.c src/output.c \
-          src/summary.c src/pipeline.c src/job.c src/compare.c src/backends.c src/backend_hdf5.c \
+          src/summary.c src/pipeline.c src/progress.c src/job.c src/verify.c src/compare.c src/backends.c src/backend_hdf5.c \
           src/backend_pnetcdf.c src/backend_mpiio.c src/backend_zarr.c src/backend_memory.c \
           src/backend_null.c
 LIB_OBJ = $(LIB_SRC:.c=.o)

@@ -20,12 +20,22 @@ typedef struct {
     MPI_Info info;        /* hints for MPI_File_open, may be MPI_INFO_NULL */
     int independent;      /* independent instead of collective I/O, where both exist */
     int sync;             /* close must sync the data to stable storage */
+    int resume;           /* open the existing partial and keep its data, do not create */
 } sf_target;
+
+/* What a file says about itself: enough to regenerate every value. */
+typedef struct {
+    uint64_t shape[3];
+    sf_value_spec spec;
+    char value_spec[64];  /* the value_spec it was written under */
+} sf_file_meta;
 
 typedef struct sf_backend {
     const char *name;
     const char *extension;   /* default output is "slab" + extension; NULL: writes no file */
     int directory;           /* the output is a directory store, not a file */
+    const char *magic;       /* the format's first bytes, checked before any MPI-IO open */
+    size_t magic_len;
     const char *description; /* one line for the README and --compare */
     /* Contract: collective over t->comm. Creates t->path (replacing a leftover partial),
      * records the metadata needed to regenerate every value, and returns a handle. */
@@ -40,7 +50,29 @@ typedef struct sf_backend {
     /* Optional (may be NULL). Contract: the MPI_Info the MPI library reports for the open file,
      * which the caller frees; MPI_INFO_NULL when there is none. */
     MPI_Info (*file_info)(void *handle);
+    /* Contract: collective; makes everything written so far durable (a checkpoint) without
+     * closing. */
+    void (*flush)(void *handle);
+
+    /* Reading back, for verify. NULL for backends without a file. */
+    /* Contract: collective; opens path read-only and fills meta from the file's own metadata.
+     * Returns NULL, with a reason in err, when the file is not one slabfill wrote. */
+    void *(*open_read)(MPI_Comm comm, const char *path, sf_file_meta *meta, char *err,
+                       size_t errlen);
+    /* Contract: collective like write; fills buf with the box's values in C order. */
+    void (*read)(void *handle, const sf_box *box, void *buf);
+    /* Contract: collective; closes and frees a handle from open_read. */
+    void (*close_read)(void *handle);
 } sf_backend;
+
+/* Contract: the backend whose extension ends path (".h5", ".nc", ".npy", ".zarr", a trailing
+ * slash allowed), or NULL. */
+const sf_backend *sf_backend_for_path(const char *path);
+
+/* Contract: parses the metadata words shared by every format ("seed", "shape", "dtype",
+ * "distribution", "value_spec" as key/value strings) into meta. Returns 0, or -1 with a reason. */
+int sf_meta_set(sf_file_meta *meta, const char *key, const char *value, char *err,
+                size_t errlen);
 
 /* Contract: the backend called name, or NULL. */
 const sf_backend *sf_backend_find(const char *name);

@@ -36,4 +36,30 @@ sf_plan sf_plan_make(const uint64_t shape[3], size_t elem, uint64_t slab, uint64
  * rank that ran out of slices still joins collective call i. */
 sf_box sf_plan_box(const sf_plan *p, uint64_t i);
 
+/* The units one rank writes when some slices may already be complete (a resumed run): its
+ * share of the missing slices, as contiguous runs of z, each planned like sf_plan_make. */
+typedef struct {
+    int nplans;
+    sf_plan *plans;      /* one per contiguous run of missing slices in this rank's share */
+    uint64_t nunits;     /* units over all plans */
+    uint64_t unit_elems; /* the largest unit: the buffer size in elements */
+} sf_work;
+
+/* Contract: rank r of P's work. done (shape[0] bytes, or NULL for none) marks complete slices.
+ * The missing slices, in z order, are shared out as sf_decomp_zrange shares Z (the first M mod
+ * P ranks get one more), so with done == NULL this is exactly sf_plan_make's plan. The caller
+ * must agree the collective call count (the largest nunits over ranks). */
+sf_work sf_work_make(const uint64_t shape[3], size_t elem, uint64_t slab, uint64_t buffer,
+                     const unsigned char *done, int nranks, int rank);
+
+/* Contract: frees the work's plans. */
+void sf_work_free(sf_work *w);
+
+/* Contract: box of unit i, in order over the plans; empty when i >= w->nunits. */
+sf_box sf_work_box(const sf_work *w, uint64_t i);
+
+/* Contract: 1 when unit i is the last unit of the slices it covers, which are then complete
+ * once it is written; those slices go to *slices. 0 otherwise. */
+int sf_work_completes(const sf_work *w, uint64_t i, sf_zrange *slices);
+
 #endif

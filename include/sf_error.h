@@ -15,6 +15,7 @@
 #define SF_EXIT_OK 0
 #define SF_EXIT_FAILURE 1 /* environment or I/O failure (sf_die) */
 #define SF_EXIT_USAGE 2   /* bad input: nothing was created or touched */
+#define SF_EXIT_INTERRUPTED 3 /* stopped cleanly by SIGTERM/SIGUSR1/SIGINT: --resume continues */
 
 #if defined(__GNUC__)
 #define SF_NORETURN __attribute__((noreturn))
@@ -32,6 +33,10 @@ SF_NORETURN void sf_die(const char *file, int line, const char *call, const char
 /* Contract: prints "slabfill: MESSAGE" on rank 0 of MPI_COMM_WORLD only (all ranks when MPI is
  * not initialised) and returns SF_EXIT_USAGE. Every rank must call it with the same verdict. */
 int sf_error(const char *fmt, ...) SF_PRINTF(1, 2);
+
+/* Contract: as sf_error, but for an environment problem found before anything was touched
+ * (no space for the output): returns SF_EXIT_FAILURE. */
+int sf_fail(const char *fmt, ...) SF_PRINTF(1, 2);
 
 /* Contract: rank of this process in MPI_COMM_WORLD, or 0 before MPI_Init. */
 int sf_rank(void);

@@ -37,6 +37,10 @@ typedef struct {
     int independent;     /* independent instead of collective I/O where a backend has both */
     int overlap;         /* SF_OVERLAP_AUTO, _ON or _OFF: a generator thread ahead of the I/O */
     int no_sync;         /* leave the final sync to stable storage out of the timed run */
+    int resume;          /* continue the partial file of an interrupted run, if there is one */
+    int verify;          /* read the file back and compare every value before renaming it */
+    double checkpoint;   /* seconds between progress checkpoints; 0: after every unit */
+    const char *verify_path; /* "slabfill verify FILE": the file */
     int compare, keep;   /* --compare: the seed article's experiment; --keep its files */
     int nhints;          /* SLABFILL_HINTS first, then each --hint, in order */
     sf_hint hints[SF_MAX_HINTS];

@@ -4,12 +4,18 @@
 #define SF_OUTPUT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Contract: 0 when path may be written: its directory exists and is writable, path is not a
  * directory (unless is_dir_store, where the output itself is a directory), path does not exist
- * unless force, and no partial is left unless force. Else SF_EXIT_USAGE with a reason in err.
- * Touches nothing. */
-int sf_output_check(const char *path, int is_dir_store, int force, char *err, size_t errlen);
+ * unless force, and no partial is left unless force or resume. Else SF_EXIT_USAGE with a
+ * reason in err. Touches nothing. */
+int sf_output_check(const char *path, int is_dir_store, int force, int resume, char *err,
+                    size_t errlen);
+
+/* Contract: 0 when the file system holding path has at least need bytes available to us;
+ * else -1 with a reason naming the path, the space needed and the space available. */
+int sf_output_space(const char *path, uint64_t need, char *err, size_t errlen);
 
 /* Contract: removes path, a file or a directory tree, if it exists. Dies on failure. */
 void sf_output_remove(const char *path);

@@ -11,18 +11,21 @@
 
 typedef struct sf_pipeline sf_pipeline;
 
-/* Contract: starts generating the plan's units in order. With overlap, a thread generates
+/* Contract: starts generating the work's units in order. With overlap, a thread generates
  * ahead into two buffers; without, each unit is generated when asked for, into one buffer.
- * spec, shape and plan must outlive the pipeline. Dies if memory or the thread cannot be had. */
+ * spec, shape and work must outlive the pipeline. Dies if memory or the thread cannot be had. */
 sf_pipeline *sf_pipeline_start(const sf_value_spec *spec, const uint64_t shape[3],
-                               const sf_plan *plan, int overlap);
+                               const sf_work *work, int overlap);
 
-/* Contract: the values of unit i (i = 0, 1, 2 ... in order, i < plan->ncalls) and its box. The
- * buffer stays valid until sf_pipeline_release(p, i). Units past the rank's own are empty. */
+/* Contract: the values of unit i (i = 0, 1, 2 ... in order) and its box. The buffer stays
+ * valid until sf_pipeline_release(p, i). Units past the rank's own are empty. */
 const void *sf_pipeline_next(sf_pipeline *p, uint64_t i, sf_box *box);
 
 /* Contract: unit i's buffer may be reused. */
 void sf_pipeline_release(sf_pipeline *p, uint64_t i);
+
+/* Contract: no unit after the ones already asked for will be needed: the generator stops. */
+void sf_pipeline_stop(sf_pipeline *p);
 
 /* Contract: joins the thread, frees everything, and reports the seconds spent generating and
  * the seconds the caller spent waiting for values (generation not hidden behind I/O). */

@@ -26,6 +26,8 @@ typedef struct {
     const char *file;          /* final path, or NULL when no file is written */
     uint64_t file_disk_bytes;  /* st_blocks * 512 of the final file or store */
     int nranks;
+    const void *verify;        /* an sf_verify_result when --verify ran, else NULL */
+    uint64_t resumed;          /* slices already complete when this run started (--resume) */
     int overlap_used;          /* whether the generator thread ran */
     char overlap_why[160];     /* how --overlap auto decided, or "--overlap on/off" */
 } sf_run_info;

@@ -74,21 +74,39 @@ static void attr_u64(hid_t obj, const char *name, const uint64_t *v, hsize_t n)
     SF_H5_CHECK(H5Sclose(space));
 }
 
-static void *h5_create(const sf_target *t)
+static hid_t file_access(MPI_Comm comm, MPI_Info info)
 {
     /* We report errors ourselves, once, with the stack; stop HDF5 printing from every rank. */
     SF_H5_CHECK(H5Eset_auto2(H5E_DEFAULT, NULL, NULL));
-    h5_handle *h = calloc(1, sizeof *h);
-    if (!h)
-        sf_die(__FILE__, __LINE__, "calloc", "out of memory");
-
     hid_t fapl = SF_H5_CHECK(H5Pcreate(H5P_FILE_ACCESS));
-    SF_H5_CHECK(H5Pset_fapl_mpio(fapl, t->comm, t->info));
+    SF_H5_CHECK(H5Pset_fapl_mpio(fapl, comm, info));
     /* Metadata is read and written collectively, so no rank hammers the file system alone. */
     SF_H5_CHECK(H5Pset_all_coll_metadata_ops(fapl, 1));
     SF_H5_CHECK(H5Pset_coll_metadata_write(fapl, 1));
     /* Large objects start on 1 MiB boundaries: file-system stripes and blocks line up. */
     SF_H5_CHECK(H5Pset_alignment(fapl, 1 << 20, 1 << 20));
+    return fapl;
+}
+
+static void *h5_create(const sf_target *t)
+{
+    h5_handle *h = calloc(1, sizeof *h);
+    if (!h)
+        sf_die(__FILE__, __LINE__, "calloc", "out of memory");
+    hid_t fapl = file_access(t->comm, t->info);
+    int f64 = t->spec.dtype == SF_FLOAT64;
+    h->memtype = f64 ? H5T_NATIVE_DOUBLE : H5T_NATIVE_FLOAT;
+    h->sync = t->sync;
+    h->dxpl = SF_H5_CHECK(H5Pcreate(H5P_DATASET_XFER));
+    SF_H5_CHECK(H5Pset_dxpl_mpio(h->dxpl, t->independent ? H5FD_MPIO_INDEPENDENT
+                                                         : H5FD_MPIO_COLLECTIVE));
+    if (t->resume) {
+        h->file = SF_H5_CHECK(H5Fopen(t->path, H5F_ACC_RDWR, fapl));
+        SF_H5_CHECK(H5Pclose(fapl));
+        h->dset = SF_H5_CHECK(H5Dopen2(h->file, "data", H5P_DEFAULT));
+        h->filespace = SF_H5_CHECK(H5Dget_space(h->dset));
+        return h;
+    }
     h->file = SF_H5_CHECK(H5Fcreate(t->path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl));
     SF_H5_CHECK(H5Pclose(fapl));
 
@@ -98,8 +116,6 @@ static void *h5_create(const sf_target *t)
     SF_H5_CHECK(H5Pset_layout(dcpl, H5D_CONTIGUOUS));
     SF_H5_CHECK(H5Pset_alloc_time(dcpl, H5D_ALLOC_TIME_EARLY));
     SF_H5_CHECK(H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER));
-    int f64 = t->spec.dtype == SF_FLOAT64;
-    h->memtype = f64 ? H5T_NATIVE_DOUBLE : H5T_NATIVE_FLOAT;
     hid_t filetype = f64 ? H5T_IEEE_F64LE : H5T_IEEE_F32LE;
     h->dset = SF_H5_CHECK(
         H5Dcreate2(h->file, "data", filetype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT));
@@ -113,17 +129,12 @@ static void *h5_create(const sf_target *t)
     attr_string(h->dset, "dtype", sf_dtype_name(t->spec.dtype));
     attr_u64(h->dset, "shape", t->shape, 3);
     attr_string(h->dset, "slabfill_version", SF_VERSION);
-
-    h->sync = t->sync;
-    h->dxpl = SF_H5_CHECK(H5Pcreate(H5P_DATASET_XFER));
-    SF_H5_CHECK(H5Pset_dxpl_mpio(h->dxpl, t->independent ? H5FD_MPIO_INDEPENDENT
-                                                         : H5FD_MPIO_COLLECTIVE));
     return h;
 }
 
-static void h5_write(void *handle, const sf_box *box, const void *buf)
+/* Selects box in the file space and returns a matching memory space. */
+static hid_t select_box(h5_handle *h, const sf_box *box)
 {
-    h5_handle *h = handle;
     hsize_t n = box->count[0] * box->count[1] * box->count[2];
     hsize_t one = 1;
     hid_t mem = SF_H5_CHECK(H5Screate_simple(1, n ? &n : &one, NULL));
@@ -135,6 +146,13 @@ static void h5_write(void *handle, const sf_box *box, const void *buf)
         SF_H5_CHECK(H5Sselect_none(h->filespace));
         SF_H5_CHECK(H5Sselect_none(mem));
     }
+    return mem;
+}
+
+static void h5_write(void *handle, const sf_box *box, const void *buf)
+{
+    h5_handle *h = handle;
+    hid_t mem = select_box(h, box);
     SF_H5_CHECK(H5Dwrite(h->dset, h->memtype, mem, h->filespace, h->dxpl, buf));
     SF_H5_CHECK(H5Sclose(mem));
 }
@@ -146,6 +164,112 @@ static void h5_close(void *handle)
      * data is on stable storage before the driver renames the file into place. */
     if (h->sync)
         SF_H5_CHECK(H5Fflush(h->file, H5F_SCOPE_GLOBAL));
+    SF_H5_CHECK(H5Pclose(h->dxpl));
+    SF_H5_CHECK(H5Sclose(h->filespace));
+    SF_H5_CHECK(H5Dclose(h->dset));
+    SF_H5_CHECK(H5Fclose(h->file));
+    free(h);
+}
+
+static void h5_flush(void *handle)
+{
+    h5_handle *h = handle;
+    SF_H5_CHECK(H5Fflush(h->file, H5F_SCOPE_GLOBAL)); /* MPI_File_sync underneath */
+}
+
+/* A fixed- or variable-length string attribute, into buf. */
+static int read_string_attr(hid_t obj, const char *name, char *buf, size_t len)
+{
+    if (SF_H5_CHECK(H5Aexists(obj, name)) <= 0)
+        return -1;
+    hid_t attr = SF_H5_CHECK(H5Aopen(obj, name, H5P_DEFAULT));
+    hid_t ftype = SF_H5_CHECK(H5Aget_type(attr));
+    int ok = H5Tget_class(ftype) == H5T_STRING && !H5Tis_variable_str(ftype) &&
+             H5Tget_size(ftype) < len;
+    if (ok) {
+        hid_t mtype = SF_H5_CHECK(H5Tcopy(H5T_C_S1));
+        SF_H5_CHECK(H5Tset_size(mtype, len));
+        SF_H5_CHECK(H5Tset_strpad(mtype, H5T_STR_NULLTERM));
+        memset(buf, 0, len);
+        SF_H5_CHECK(H5Aread(attr, mtype, buf));
+        SF_H5_CHECK(H5Tclose(mtype));
+    }
+    SF_H5_CHECK(H5Tclose(ftype));
+    SF_H5_CHECK(H5Aclose(attr));
+    return ok ? 0 : -1;
+}
+
+static void *h5_open_read(MPI_Comm comm, const char *path, sf_file_meta *meta, char *err,
+                          size_t errlen)
+{
+    h5_handle *h = calloc(1, sizeof *h);
+    if (!h)
+        sf_die(__FILE__, __LINE__, "calloc", "out of memory");
+    hid_t fapl = file_access(comm, MPI_INFO_NULL);
+    h->file = H5Fopen(path, H5F_ACC_RDONLY, fapl);
+    SF_H5_CHECK(H5Pclose(fapl));
+    if (h->file < 0) {
+        snprintf(err, errlen, "%s is not an HDF5 file that can be opened", path);
+        free(h);
+        return NULL;
+    }
+    const char *what = "a dataset /data";
+    if (SF_H5_CHECK(H5Lexists(h->file, "data", H5P_DEFAULT)) <= 0)
+        goto not_ours;
+    h->dset = SF_H5_CHECK(H5Dopen2(h->file, "data", H5P_DEFAULT));
+    char buf[64];
+    static const char *const keys[] = {"dtype", "distribution", "value_spec"};
+    for (int i = 0; i < 3; i++) {
+        what = keys[i];
+        if (read_string_attr(h->dset, keys[i], buf, sizeof buf) != 0 ||
+            sf_meta_set(meta, keys[i], buf, err, errlen) != 0)
+            goto not_ours;
+    }
+    what = "seed and shape attributes";
+    if (SF_H5_CHECK(H5Aexists(h->dset, "seed")) <= 0 ||
+        SF_H5_CHECK(H5Aexists(h->dset, "shape")) <= 0)
+        goto not_ours;
+    hid_t a = SF_H5_CHECK(H5Aopen(h->dset, "seed", H5P_DEFAULT));
+    SF_H5_CHECK(H5Aread(a, H5T_NATIVE_UINT64, &meta->spec.seed));
+    SF_H5_CHECK(H5Aclose(a));
+    a = SF_H5_CHECK(H5Aopen(h->dset, "shape", H5P_DEFAULT));
+    SF_H5_CHECK(H5Aread(a, H5T_NATIVE_UINT64, meta->shape));
+    SF_H5_CHECK(H5Aclose(a));
+    h->filespace = SF_H5_CHECK(H5Dget_space(h->dset));
+    hsize_t dims[3];
+    what = "a 3-D /data matching its shape attribute";
+    if (SF_H5_CHECK(H5Sget_simple_extent_ndims(h->filespace)) != 3)
+        goto not_ours;
+    SF_H5_CHECK(H5Sget_simple_extent_dims(h->filespace, dims, NULL));
+    if (dims[0] != meta->shape[0] || dims[1] != meta->shape[1] || dims[2] != meta->shape[2])
+        goto not_ours;
+    h->memtype = meta->spec.dtype == SF_FLOAT64 ? H5T_NATIVE_DOUBLE : H5T_NATIVE_FLOAT;
+    h->dxpl = SF_H5_CHECK(H5Pcreate(H5P_DATASET_XFER));
+    SF_H5_CHECK(H5Pset_dxpl_mpio(h->dxpl, H5FD_MPIO_COLLECTIVE));
+    return h;
+not_ours:
+    if (!err[0])
+        snprintf(err, errlen, "%s lacks %s: not a slabfill file", path, what);
+    if (h->filespace > 0)
+        H5Sclose(h->filespace);
+    if (h->dset > 0)
+        H5Dclose(h->dset);
+    H5Fclose(h->file);
+    free(h);
+    return NULL;
+}
+
+static void h5_read(void *handle, const sf_box *box, void *buf)
+{
+    h5_handle *h = handle;
+    hid_t mem = select_box(h, box);
+    SF_H5_CHECK(H5Dread(h->dset, h->memtype, mem, h->filespace, h->dxpl, buf));
+    SF_H5_CHECK(H5Sclose(mem));
+}
+
+static void h5_close_read(void *handle)
+{
+    h5_handle *h = handle;
     SF_H5_CHECK(H5Pclose(h->dxpl));
     SF_H5_CHECK(H5Sclose(h->filespace));
     SF_H5_CHECK(H5Dclose(h->dset));
@@ -166,9 +290,15 @@ static MPI_Info h5_file_info(void *handle)
 const sf_backend sf_backend_hdf5 = {
     .name = "hdf5",
     .extension = ".h5",
+    .magic = "\x89HDF\r\n\x1a\n", /* the superblock signature, at 0 without a user block */
+    .magic_len = 8,
     .description = "parallel HDF5, dataset /data, collective H5Dwrite",
     .create = h5_create,
     .write = h5_write,
     .close = h5_close,
     .file_info = h5_file_info,
+    .flush = h5_flush,
+    .open_read = h5_open_read,
+    .read = h5_read,
+    .close_read = h5_close_read,
 };

@@ -47,6 +47,8 @@ static void mem_close(void *handle)
     free(h);
 }
 
+static void mem_flush(void *handle) { (void)handle; }
+
 const sf_backend sf_backend_memory = {
     .name = "memory",
     .extension = NULL,
@@ -54,4 +56,5 @@ const sf_backend sf_backend_memory = {
     .create = mem_create,
     .write = mem_write,
     .close = mem_close,
+    .flush = mem_flush,
 };

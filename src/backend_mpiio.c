@@ -65,6 +65,8 @@ static void *npy_create(const sf_target *t)
     SF_MPI_CHECK(MPI_File_open(t->comm, t->path, MPI_MODE_CREATE | MPI_MODE_WRONLY, t->info,
                                &h->fh));
     SF_MPI_CHECK(MPI_File_set_errhandler(h->fh, MPI_ERRORS_RETURN));
+    if (t->resume)
+        return h; /* header and written data stay */
     /* A leftover partial may be longer than this array. */
     SF_MPI_CHECK(MPI_File_set_size(h->fh, 0));
     if (rank == 0) {
@@ -101,6 +103,113 @@ static void npy_close(void *handle)
     free(h);
 }
 
+static void npy_flush(void *handle)
+{
+    npy_handle *h = handle;
+    SF_MPI_CHECK(MPI_File_sync(h->fh));
+}
+
+/* Parses our header: the dict numpy reads, then "# slabfill key=value ...". Rank 0 only. */
+static int parse_header(const char *hdr, const char *path, sf_file_meta *meta, char *err,
+                        size_t errlen)
+{
+    if (memcmp(hdr, "\x93NUMPY\x01\x00", 8) != 0) {
+        snprintf(err, errlen, "%s is not a NumPy .npy file (format 1.0)", path);
+        return -1;
+    }
+    char text[NPY_DATA_OFFSET];
+    memcpy(text, hdr + 10, NPY_DATA_OFFSET - 10);
+    text[NPY_DATA_OFFSET - 11] = '\0';
+    char *c = strstr(text, "# slabfill ");
+    if (!c) {
+        snprintf(err, errlen, "%s has no slabfill metadata in its header: not a slabfill file",
+                 path);
+        return -1;
+    }
+    int seen = 0;
+    for (char *tok = strtok(c + 11, " \n"); tok; tok = strtok(NULL, " \n")) {
+        char *eq = strchr(tok, '=');
+        if (!eq)
+            continue;
+        *eq = '\0';
+        if (sf_meta_set(meta, tok, eq + 1, err, errlen) != 0)
+            return -1;
+        seen += !strcmp(tok, "seed") + !strcmp(tok, "shape") + !strcmp(tok, "dtype") +
+                !strcmp(tok, "distribution") + !strcmp(tok, "value_spec");
+    }
+    if (seen != 5) {
+        snprintf(err, errlen, "%s: header metadata incomplete: not a slabfill file", path);
+        return -1;
+    }
+    return 0;
+}
+
+static void *npy_open_read(MPI_Comm comm, const char *path, sf_file_meta *meta, char *err,
+                           size_t errlen)
+{
+    npy_handle *h = calloc(1, sizeof *h);
+    if (!h)
+        sf_die(__FILE__, __LINE__, "calloc", "out of memory");
+    int rank, rc = MPI_File_open(comm, path, MPI_MODE_RDONLY, MPI_INFO_NULL, &h->fh);
+    SF_MPI_CHECK(MPI_Comm_rank(comm, &rank));
+    if (rc != MPI_SUCCESS) {
+        snprintf(err, errlen, "%s cannot be opened", path);
+        free(h);
+        return NULL;
+    }
+    SF_MPI_CHECK(MPI_File_set_errhandler(h->fh, MPI_ERRORS_RETURN));
+    struct {
+        sf_file_meta meta;
+        int ok;
+        char err[256];
+    } r = {.ok = 0};
+    if (rank == 0) {
+        char hdr[NPY_DATA_OFFSET] = "";
+        MPI_Status st;
+        int got = 0;
+        SF_MPI_CHECK(MPI_File_read_at(h->fh, 0, hdr, NPY_DATA_OFFSET, MPI_BYTE, &st));
+        SF_MPI_CHECK(MPI_Get_count(&st, MPI_BYTE, &got));
+        r.ok = got == NPY_DATA_OFFSET &&
+               parse_header(hdr, path, &r.meta, r.err, sizeof r.err) == 0;
+        if (got != NPY_DATA_OFFSET)
+            snprintf(r.err, sizeof r.err, "%s is shorter than a slabfill .npy header", path);
+    }
+    SF_MPI_CHECK(MPI_Bcast(&r, (int)sizeof r, MPI_BYTE, 0, comm));
+    if (!r.ok) {
+        snprintf(err, errlen, "%s", r.err);
+        SF_MPI_CHECK(MPI_File_close(&h->fh));
+        free(h);
+        return NULL;
+    }
+    *meta = r.meta;
+    h->es = sf_dtype_size(meta->spec.dtype);
+    h->type = meta->spec.dtype == SF_FLOAT64 ? MPI_DOUBLE : MPI_FLOAT;
+    h->X = meta->shape[1];
+    h->Y = meta->shape[2];
+    return h;
+}
+
+static void npy_read(void *handle, const sf_box *box, void *buf)
+{
+    npy_handle *h = handle;
+    uint64_t n = box->count[0] * box->count[1] * box->count[2];
+    uint64_t g0 = n ? (box->start[0] * h->X + box->start[1]) * h->Y + box->start[2] : 0;
+    MPI_Status st;
+    SF_MPI_CHECK(MPI_File_read_at_all(h->fh, (MPI_Offset)(NPY_DATA_OFFSET + g0 * h->es), buf,
+                                      (int)n, h->type, &st));
+    int got = 0;
+    SF_MPI_CHECK(MPI_Get_count(&st, h->type, &got));
+    if ((uint64_t)got != n)
+        memset((char *)buf + (size_t)got * h->es, 0, (size_t)(n - (uint64_t)got) * h->es);
+}
+
+static void npy_close_read(void *handle)
+{
+    npy_handle *h = handle;
+    SF_MPI_CHECK(MPI_File_close(&h->fh));
+    free(h);
+}
+
 static MPI_Info npy_file_info(void *handle)
 {
     npy_handle *h = handle;
@@ -112,9 +221,15 @@ static MPI_Info npy_file_info(void *handle)
 const sf_backend sf_backend_mpiio = {
     .name = "mpiio",
     .extension = ".npy",
+    .magic = "\x93NUMPY",
+    .magic_len = 6,
     .description = "plain MPI-IO into a NumPy .npy file, MPI_File_write_at_all",
     .create = npy_create,
     .write = npy_write,
     .close = npy_close,
     .file_info = npy_file_info,
+    .flush = npy_flush,
+    .open_read = npy_open_read,
+    .read = npy_read,
+    .close_read = npy_close_read,
 };

@@ -16,6 +16,7 @@ static void null_write(void *handle, const sf_box *box, const void *buf)
 }
 
 static void null_close(void *handle) { (void)handle; }
+static void null_flush(void *handle) { (void)handle; }
 
 const sf_backend sf_backend_null = {
     .name = "null",
@@ -24,4 +25,5 @@ const sf_backend sf_backend_null = {
     .create = null_create,
     .write = null_write,
     .close = null_close,
+    .flush = null_flush,
 };

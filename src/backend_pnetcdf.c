@@ -2,6 +2,7 @@
  * variable `data`, no fill, written with collective ncmpi_put_vara_*_all (or the independent
  * form with --independent). Global and variable attributes mirror the HDF5 ones. */
 #include <pnetcdf.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,6 +35,13 @@ static void *nc_create(const sf_target *t)
     h->f64 = t->spec.dtype == SF_FLOAT64;
     h->independent = t->independent;
     h->sync = t->sync;
+    if (t->resume) {
+        SF_NC_CHECK(ncmpi_open(t->comm, t->path, NC_WRITE, t->info, &h->ncid));
+        SF_NC_CHECK(ncmpi_inq_varid(h->ncid, "data", &h->varid));
+        if (h->independent)
+            SF_NC_CHECK(ncmpi_begin_indep_data(h->ncid));
+        return h;
+    }
     SF_NC_CHECK(ncmpi_create(t->comm, t->path, NC_CLOBBER | NC_64BIT_DATA, t->info, &h->ncid));
     int dims[3];
     static const char *names[3] = {"z", "x", "y"};
@@ -96,6 +104,82 @@ static void nc_close(void *handle)
     free(h);
 }
 
+static void nc_flush(void *handle)
+{
+    nc_handle *h = handle;
+    SF_NC_CHECK(ncmpi_sync(h->ncid));
+}
+
+static void *nc_open_read(MPI_Comm comm, const char *path, sf_file_meta *meta, char *err,
+                          size_t errlen)
+{
+    nc_handle *h = calloc(1, sizeof *h);
+    if (!h)
+        sf_die(__FILE__, __LINE__, "calloc", "out of memory");
+    if (ncmpi_open(comm, path, NC_NOWRITE, MPI_INFO_NULL, &h->ncid) != NC_NOERR) {
+        snprintf(err, errlen, "%s is not a netCDF file that can be opened", path);
+        free(h);
+        return NULL;
+    }
+    const char *what = "a variable data";
+    char buf[64];
+    unsigned long long seed, shape[3];
+    MPI_Offset len;
+    nc_type type;
+    int ndims;
+    if (ncmpi_inq_varid(h->ncid, "data", &h->varid) != NC_NOERR ||
+        ncmpi_inq_varndims(h->ncid, h->varid, &ndims) != NC_NOERR || ndims != 3)
+        goto not_ours;
+    static const char *const keys[] = {"dtype", "distribution", "value_spec"};
+    for (int i = 0; i < 3; i++) {
+        what = keys[i];
+        if (ncmpi_inq_att(h->ncid, h->varid, keys[i], &type, &len) != NC_NOERR ||
+            type != NC_CHAR || len >= (MPI_Offset)sizeof buf)
+            goto not_ours;
+        SF_NC_CHECK(ncmpi_get_att_text(h->ncid, h->varid, keys[i], buf));
+        buf[len] = '\0';
+        if (sf_meta_set(meta, keys[i], buf, err, errlen) != 0)
+            goto not_ours;
+    }
+    what = "seed and shape attributes";
+    if (ncmpi_get_att_ulonglong(h->ncid, h->varid, "seed", &seed) != NC_NOERR ||
+        ncmpi_inq_attlen(h->ncid, h->varid, "shape", &len) != NC_NOERR || len != 3 ||
+        ncmpi_get_att_ulonglong(h->ncid, h->varid, "shape", shape) != NC_NOERR)
+        goto not_ours;
+    meta->spec.seed = seed;
+    for (int d = 0; d < 3; d++)
+        meta->shape[d] = shape[d];
+    h->f64 = meta->spec.dtype == SF_FLOAT64;
+    return h;
+not_ours:
+    if (!err[0])
+        snprintf(err, errlen, "%s lacks %s: not a slabfill file", path, what);
+    ncmpi_close(h->ncid);
+    free(h);
+    return NULL;
+}
+
+static void nc_read(void *handle, const sf_box *box, void *buf)
+{
+    nc_handle *h = handle;
+    MPI_Offset start[3], count[3];
+    for (int d = 0; d < 3; d++) {
+        start[d] = (MPI_Offset)box->start[d];
+        count[d] = (MPI_Offset)box->count[d];
+    }
+    if (h->f64)
+        SF_NC_CHECK(ncmpi_get_vara_double_all(h->ncid, h->varid, start, count, buf));
+    else
+        SF_NC_CHECK(ncmpi_get_vara_float_all(h->ncid, h->varid, start, count, buf));
+}
+
+static void nc_close_read(void *handle)
+{
+    nc_handle *h = handle;
+    SF_NC_CHECK(ncmpi_close(h->ncid));
+    free(h);
+}
+
 static MPI_Info nc_file_info(void *handle)
 {
     nc_handle *h = handle;
@@ -107,9 +191,15 @@ static MPI_Info nc_file_info(void *handle)
 const sf_backend sf_backend_pnetcdf = {
     .name = "pnetcdf",
     .extension = ".nc",
+    .magic = "CDF",
+    .magic_len = 3,
     .description = "PnetCDF, CDF-5 variable data(z, x, y), collective ncmpi_put_vara_*_all",
     .create = nc_create,
     .write = nc_write,
     .close = nc_close,
     .file_info = nc_file_info,
+    .flush = nc_flush,
+    .open_read = nc_open_read,
+    .read = nc_read,
+    .close_read = nc_close_read,
 };

@@ -76,7 +76,7 @@ static void *zarr_create(const sf_target *t)
         sf_die(__FILE__, __LINE__, "snprintf", "%s: path too long", t->path);
     int rank;
     SF_MPI_CHECK(MPI_Comm_rank(t->comm, &rank));
-    if (rank == 0) {
+    if (rank == 0 && !t->resume) {
         char p[ZPATH + 32], text[2048];
         if (mkdir(t->path, 0777) != 0)
             DIE_ERRNO("mkdir", t->path);
@@ -171,6 +171,135 @@ static void zarr_close(void *handle)
     free(h);
 }
 
+static void zarr_flush(void *handle)
+{
+    zarr_handle *h = handle;
+    /* Finished chunk files were fsynced when the next one was opened; this syncs the current
+     * one and the directory that names them. */
+    if (h->fd >= 0 && fsync(h->fd) != 0)
+        DIE_ERRNO("fsync", h->dir);
+    SF_MPI_CHECK(MPI_Barrier(h->comm));
+    int rank;
+    SF_MPI_CHECK(MPI_Comm_rank(h->comm, &rank));
+    if (rank == 0)
+        sync_dir(h->dir);
+}
+
+/* The value after "key": in our own .zattrs (as zarr_create writes it), into buf. */
+static int json_value(const char *text, const char *key, char *buf, size_t len)
+{
+    char pat[64];
+    snprintf(pat, sizeof pat, "\"%s\":", key);
+    const char *p = strstr(text, pat);
+    if (!p)
+        return -1;
+    p += strlen(pat);
+    while (*p == ' ')
+        p++;
+    size_t n = 0;
+    if (*p == '"') {
+        for (p++; *p && *p != '"' && n + 1 < len; p++)
+            buf[n++] = *p;
+    } else if (*p == '[') { /* [z, x, y] -> "zxXxy" */
+        for (p++; *p && *p != ']' && n + 1 < len; p++)
+            if (*p >= '0' && *p <= '9')
+                buf[n++] = *p;
+            else if (*p == ',')
+                buf[n++] = 'x';
+    } else {
+        for (; *p >= '0' && *p <= '9' && n + 1 < len; p++)
+            buf[n++] = *p;
+    }
+    buf[n] = '\0';
+    return n ? 0 : -1;
+}
+
+static void *zarr_open_read(MPI_Comm comm, const char *path, sf_file_meta *meta, char *err,
+                            size_t errlen)
+{
+    zarr_handle *h = calloc(1, sizeof *h);
+    if (!h)
+        sf_die(__FILE__, __LINE__, "calloc", "out of memory");
+    h->comm = comm;
+    h->fd = -1;
+    int len = snprintf(h->dir, sizeof h->dir, "%s", path);
+    while (len > 1 && h->dir[len - 1] == '/')
+        h->dir[--len] = '\0';
+    snprintf(h->dir + len, sizeof h->dir - (size_t)len, "/data");
+    int rank;
+    SF_MPI_CHECK(MPI_Comm_rank(comm, &rank));
+    struct {
+        sf_file_meta meta;
+        int ok;
+        char err[256];
+    } r = {.ok = 0};
+    if (rank == 0) {
+        char p[ZPATH + 32], text[4096] = "", v[64];
+        snprintf(p, sizeof p, "%s/.zattrs", h->dir);
+        FILE *f = fopen(p, "r");
+        size_t n = f ? fread(text, 1, sizeof text - 1, f) : 0;
+        if (f)
+            fclose(f);
+        text[n] = '\0';
+        static const char *const keys[] = {"seed", "shape", "dtype", "distribution",
+                                           "value_spec"};
+        r.ok = n > 0;
+        if (!r.ok)
+            snprintf(r.err, sizeof r.err, "%s has no readable data/.zattrs: not a slabfill "
+                     "zarr store", path);
+        for (int i = 0; i < 5 && r.ok; i++) {
+            if (json_value(text, keys[i], v, sizeof v) != 0) {
+                snprintf(r.err, sizeof r.err, "%s: data/.zattrs lacks %s: not a slabfill store",
+                         path, keys[i]);
+                r.ok = 0;
+            } else if (sf_meta_set(&r.meta, keys[i], v, r.err, sizeof r.err) != 0) {
+                r.ok = 0;
+            }
+        }
+    }
+    SF_MPI_CHECK(MPI_Bcast(&r, (int)sizeof r, MPI_BYTE, 0, comm));
+    if (!r.ok) {
+        snprintf(err, errlen, "%s", r.err);
+        free(h);
+        return NULL;
+    }
+    *meta = r.meta;
+    h->es = sf_dtype_size(meta->spec.dtype);
+    h->X = meta->shape[1];
+    h->Y = meta->shape[2];
+    return h;
+}
+
+static void zarr_read(void *handle, const sf_box *box, void *buf)
+{
+    zarr_handle *h = handle;
+    const size_t part = box->count[1] * box->count[2] * h->es;
+    char *dst = buf;
+    for (uint64_t k = 0; k < box->count[0]; k++) {
+        char path[ZPATH + 32];
+        snprintf(path, sizeof path, "%s/%" PRIu64 ".0.0", h->dir, box->start[0] + k);
+        int fd = open(path, O_RDONLY);
+        off_t off = (off_t)((box->start[1] * h->Y + box->start[2]) * h->es);
+        size_t done = 0;
+        while (fd >= 0 && done < part) {
+            ssize_t n = pread(fd, dst + done, part - done, off + (off_t)done);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0)
+                DIE_ERRNO("pread", path);
+            if (n == 0)
+                break; /* short chunk: the rest reads as zeros and fails verification */
+            done += (size_t)n;
+        }
+        if (fd >= 0 && close(fd) != 0)
+            DIE_ERRNO("close", path);
+        memset(dst + done, 0, part - done); /* a missing chunk is zeros, as zarr reads it */
+        dst += part;
+    }
+}
+
+static void zarr_close_read(void *handle) { free(handle); }
+
 const sf_backend sf_backend_zarr = {
     .name = "zarr",
     .extension = ".zarr",
@@ -179,4 +308,8 @@ const sf_backend sf_backend_zarr = {
     .create = zarr_create,
     .write = zarr_write,
     .close = zarr_close,
+    .flush = zarr_flush,
+    .open_read = zarr_open_read,
+    .read = zarr_read,
+    .close_read = zarr_close_read,
 };

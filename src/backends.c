@@ -1,4 +1,7 @@
 /* backends.c - the one table of built-in backends. The first entry is the default. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sf_backend.h"
@@ -10,6 +13,53 @@ const sf_backend *const sf_backends[] = {
     &sf_backend_hdf5, &sf_backend_pnetcdf, &sf_backend_mpiio, &sf_backend_zarr,
     &sf_backend_memory, &sf_backend_null, NULL,
 };
+
+const sf_backend *sf_backend_for_path(const char *path)
+{
+    size_t n = strlen(path);
+    while (n > 1 && path[n - 1] == '/')
+        n--;
+    for (int i = 0; sf_backends[i]; i++) {
+        const char *ext = sf_backends[i]->extension;
+        size_t e = ext ? strlen(ext) : 0;
+        if (e && n > e && strncmp(path + n - e, ext, e) == 0)
+            return sf_backends[i];
+    }
+    return NULL;
+}
+
+int sf_meta_set(sf_file_meta *meta, const char *key, const char *value, char *err,
+                size_t errlen)
+{
+    if (strcmp(key, "seed") == 0) {
+        char *end;
+        errno = 0;
+        unsigned long long v = strtoull(value, &end, 10);
+        if (errno || *end || end == value)
+            goto bad;
+        meta->spec.seed = v;
+    } else if (strcmp(key, "shape") == 0) {
+        unsigned long long z, x, y;
+        char tail;
+        if (sscanf(value, "%llux%llux%llu%c", &z, &x, &y, &tail) != 3)
+            goto bad;
+        meta->shape[0] = z, meta->shape[1] = x, meta->shape[2] = y;
+    } else if (strcmp(key, "dtype") == 0) {
+        if (strcmp(value, "float32") && strcmp(value, "float64"))
+            goto bad;
+        meta->spec.dtype = value[5] == '6' ? SF_FLOAT64 : SF_FLOAT32;
+    } else if (strcmp(key, "distribution") == 0) {
+        if (strcmp(value, "normal") && strcmp(value, "uniform"))
+            goto bad;
+        meta->spec.dist = value[0] == 'u' ? SF_UNIFORM : SF_NORMAL;
+    } else if (strcmp(key, "value_spec") == 0) {
+        snprintf(meta->value_spec, sizeof meta->value_spec, "%s", value);
+    }
+    return 0;
+bad:
+    snprintf(err, errlen, "metadata %s has the unexpected value '%s'", key, value);
+    return -1;
+}
 
 const sf_backend *sf_backend_find(const char *name)
 {

@@ -96,8 +96,10 @@ int sf_compare_run(const sf_options *opt)
         res[i].opt.spec.dist = rows[i].dist;
         if (be[i]->extension)
             snprintf(res[i].path, sizeof res[i].path, "slabfill-compare%s", be[i]->extension);
-        sf_job job = {&res[i].opt, be[i], be[i]->extension ? res[i].path : NULL};
-        int rc = sf_job_check(&job);
+        sf_job job = {.opt = &res[i].opt, .be = be[i],
+                      .path = be[i]->extension ? res[i].path : NULL};
+        int rc = sf_job_prepare(&job);
+        sf_job_release(&job);
         if (rc) {
             free(res);
             return rc;
@@ -111,13 +113,17 @@ int sf_compare_run(const sf_options *opt)
         reset_ok &= all;
         res[i].peak_valid = i == 0 || reset_ok;
 
-        sf_job job = {&res[i].opt, be[i], be[i]->extension ? res[i].path : NULL};
+        sf_job job = {.opt = &res[i].opt, .be = be[i],
+                      .path = be[i]->extension ? res[i].path : NULL};
         sf_rank_stats st;
         res[i].info = (sf_run_info){.opt = &res[i].opt, .backend = be[i]->name,
                                     .file = job.path, .nranks = nranks};
         res[i].info.overlap_used = sf_job_overlap(&res[i].opt, res[i].info.overlap_why,
                                                   sizeof res[i].info.overlap_why);
-        sf_job_run(&job, &st, &res[i].info.file_disk_bytes);
+        if (sf_job_run(&job, &st, &res[i].info.file_disk_bytes, NULL) != SF_EXIT_OK) {
+            free(res); /* stopped by a signal: the message is printed, the partial kept */
+            return SF_EXIT_INTERRUPTED;
+        }
         sf_rank_stats *gathered = sf_summary_gather(&st, nranks);
         if (rank == 0) {
             res[i].totals = sf_summary_totals(&res[i].info, gathered);

@@ -42,16 +42,30 @@ void sf_die_mpi(const char *file, int line, const char *call, int rc)
     sf_die(file, line, call, "%s", msg);
 }
 
+static void rank0_line(const char *fmt, va_list ap)
+{
+    if (sf_rank() != 0)
+        return;
+    fputs("slabfill: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    fflush(stderr);
+}
+
 int sf_error(const char *fmt, ...)
 {
-    if (sf_rank() == 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        fputs("slabfill: ", stderr);
-        vfprintf(stderr, fmt, ap);
-        fputc('\n', stderr);
-        va_end(ap);
-        fflush(stderr);
-    }
+    va_list ap;
+    va_start(ap, fmt);
+    rank0_line(fmt, ap);
+    va_end(ap);
     return SF_EXIT_USAGE;
+}
+
+int sf_fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    rank0_line(fmt, ap);
+    va_end(ap);
+    return SF_EXIT_FAILURE;
 }

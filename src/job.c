@@ -3,7 +3,10 @@
 #include "sf_job.h"
 
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,19 +16,103 @@
 #include "sf_measure.h"
 #include "sf_output.h"
 #include "sf_pipeline.h"
+#include "sf_progress.h"
+#include "sf_version.h"
 
 #define PATH_LEN 4096
 
-int sf_job_check(const sf_job *job)
+static uint64_t slice_bytes(const sf_options *o)
 {
+    return o->shape[1] * o->shape[2] * sf_dtype_size(o->spec.dtype);
+}
+
+/* Rank 0's side of sf_job_prepare: returns 0 or an exit status with the reason in err. */
+static int prepare_rank0(sf_job *job, unsigned char **done, char *err, size_t errlen)
+{
+    const sf_options *o = job->opt;
+    int rc = sf_output_check(job->path, job->be->directory, o->force, o->resume, err, errlen);
+    if (rc)
+        return rc;
+    char partial[4096], record[4200];
+    sf_output_partial_name(job->path, partial, sizeof partial);
+    sf_progress_name(partial, record, sizeof record);
+    struct stat st;
+    if (o->resume && lstat(partial, &st) == 0) {
+        sf_progress p;
+        int r = sf_progress_read(record, &p, err, errlen);
+        if (r == 1) {
+            snprintf(err, errlen, "cannot resume %s: it has no progress record %s, so what it "
+                     "holds is unknown; give --force to start over", partial, record);
+            return SF_EXIT_USAGE;
+        }
+        if (r < 0)
+            return SF_EXIT_USAGE;
+        const char *differs = strcmp(p.backend, job->be->name) ? "backend"
+                              : strcmp(p.value_spec, SF_VALUE_SPEC) ? "value spec"
+                              : p.spec.seed != o->spec.seed ? "seed"
+                              : memcmp(p.shape, o->shape, sizeof p.shape) ? "shape"
+                              : p.spec.dtype != o->spec.dtype ? "dtype"
+                              : p.spec.dist != o->spec.dist ? "distribution" : NULL;
+        if (differs) {
+            snprintf(err, errlen, "cannot resume %s: it was started with another %s (backend "
+                     "%s, seed %llu, shape %llux%llux%llu, %s %s, %s); give the same options, "
+                     "or --force to start over", partial, differs, p.backend,
+                     (unsigned long long)p.spec.seed, (unsigned long long)p.shape[0],
+                     (unsigned long long)p.shape[1], (unsigned long long)p.shape[2],
+                     sf_dtype_name(p.spec.dtype), sf_dist_name(p.spec.dist), p.value_spec);
+            sf_progress_free(&p);
+            return SF_EXIT_USAGE;
+        }
+        *done = p.done;
+    }
+    uint64_t missing = o->shape[0];
+    for (uint64_t z = 0; *done && z < o->shape[0]; z++)
+        missing -= (*done)[z] != 0;
+    /* Room for the missing slices, plus a MiB for headers and metadata. */
+    if (sf_output_space(job->path, missing * slice_bytes(o) + (1u << 20), err, errlen) != 0)
+        return SF_EXIT_FAILURE;
+    return 0;
+}
+
+int sf_job_prepare(sf_job *job)
+{
+    job->done = NULL;
+    job->resumed = 0;
     if (!job->path)
         return 0;
-    char err[SF_ERRLEN + 2 * PATH_LEN] = "";
-    int rc = 0;
-    if (sf_rank() == 0)
-        rc = sf_output_check(job->path, job->be->directory, job->opt->force, err, sizeof err);
-    SF_MPI_CHECK(MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD));
-    return rc ? sf_error("%s", err) : 0;
+    char err[SF_ERRLEN + 3 * PATH_LEN] = "";
+    int rc = 0, have = 0;
+    const uint64_t Z = job->opt->shape[0];
+    unsigned char *done = NULL;
+    if (sf_rank() == 0) {
+        rc = prepare_rank0(job, &done, err, sizeof err);
+        have = done != NULL;
+    }
+    int msg[2] = {rc, have};
+    SF_MPI_CHECK(MPI_Bcast(msg, 2, MPI_INT, 0, MPI_COMM_WORLD));
+    if (msg[0]) {
+        free(done);
+        return msg[0] == SF_EXIT_FAILURE ? sf_fail("%s", err) : sf_error("%s", err);
+    }
+    if (msg[1]) {
+        if (!done && !(done = malloc(Z)))
+            sf_die(__FILE__, __LINE__, "malloc", "%llu bytes", (unsigned long long)Z);
+        /* Z may exceed INT_MAX: broadcast in pieces. */
+        for (uint64_t at = 0; at < Z; at += 1u << 30) {
+            uint64_t n = Z - at < (1u << 30) ? Z - at : (1u << 30);
+            SF_MPI_CHECK(MPI_Bcast(done + at, (int)n, MPI_BYTE, 0, MPI_COMM_WORLD));
+        }
+        for (uint64_t z = 0; z < Z; z++)
+            job->resumed += done[z] != 0;
+        job->done = done;
+    }
+    return 0;
+}
+
+void sf_job_release(sf_job *job)
+{
+    free(job->done);
+    job->done = NULL;
 }
 
 /* Cores this process may run on (the affinity mask that mpirun, Slurm or taskset granted, on
@@ -109,43 +196,96 @@ static void print_file_info(const sf_job *job, void *handle)
         SF_MPI_CHECK(MPI_Info_free(&info));
 }
 
-void sf_job_run(const sf_job *job, sf_rank_stats *st, uint64_t *disk_bytes)
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig) { stop_signal = sig; }
+
+/* Rank 0 writes the record: the slices every rank has completed (OR over ranks) and synced. */
+static void checkpoint(const sf_job *job, void *h, unsigned char *mine, unsigned char *all,
+                       const char *record, const sf_progress *tmpl)
+{
+    const uint64_t Z = job->opt->shape[0];
+    job->be->flush(h);
+    for (uint64_t at = 0; at < Z; at += 1u << 30) {
+        uint64_t n = Z - at < (1u << 30) ? Z - at : (1u << 30);
+        SF_MPI_CHECK(MPI_Reduce(mine + at, all + at, (int)n, MPI_UNSIGNED_CHAR, MPI_MAX, 0,
+                                MPI_COMM_WORLD));
+    }
+    if (sf_rank() == 0) {
+        sf_progress p = *tmpl;
+        p.done = all;
+        sf_progress_write(record, &p);
+    }
+}
+
+int sf_job_run(sf_job *job, sf_rank_stats *st, uint64_t *disk_bytes, sf_verify_result *verify)
 {
     const sf_options *o = job->opt;
     int rank, nranks;
     SF_MPI_CHECK(MPI_Comm_rank(MPI_COMM_WORLD, &rank));
     SF_MPI_CHECK(MPI_Comm_size(MPI_COMM_WORLD, &nranks));
+    const uint64_t Z = o->shape[0];
 
-    char partial[PATH_LEN];
-    if (job->path && sf_output_partial_name(job->path, partial, sizeof partial) != 0)
+    char partial[PATH_LEN], record[PATH_LEN + 16];
+    if (job->path && (sf_output_partial_name(job->path, partial, sizeof partial) != 0 ||
+                      sf_progress_name(partial, record, sizeof record) != 0))
         sf_die(__FILE__, __LINE__, "sf_output_partial_name", "%s: path too long", job->path);
 
     const size_t es = sf_dtype_size(o->spec.dtype);
-    sf_plan plan = sf_plan_make(o->shape, es, o->slab, o->buffer, nranks, rank);
+    sf_work work = sf_work_make(o->shape, es, o->slab, o->buffer, job->done, nranks, rank);
+    uint64_t ncalls = work.nunits;
+    SF_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &ncalls, 1, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD));
 
     char host[MPI_MAX_PROCESSOR_NAME] = "";
     int hostlen = 0;
     SF_MPI_CHECK(MPI_Get_processor_name(host, &hostlen));
-    *st = (sf_rank_stats){.z0 = plan.zr.z0, .nz = plan.zr.nz};
+    *st = (sf_rank_stats){.z0 = work.nplans ? work.plans[0].zr.z0 : Z};
+    for (int k = 0; k < work.nplans; k++)
+        st->nz += work.plans[k].zr.nz;
     memcpy(st->host, host, sizeof st->host - 1); /* truncating long host names is fine here */
 
+    int resuming = job->done != NULL;
     sf_target target = {.comm = MPI_COMM_WORLD, .path = job->path ? partial : NULL,
-                        .spec = o->spec, .z0 = plan.zr.z0, .nz = plan.zr.nz,
+                        .spec = o->spec, .z0 = st->z0, .nz = st->nz,
                         .info = hints_info(o), .independent = o->independent,
-                        .sync = !o->no_sync};
+                        .sync = !o->no_sync, .resume = resuming};
     memcpy(target.shape, o->shape, sizeof target.shape);
+    sf_progress tmpl = {.shape = {o->shape[0], o->shape[1], o->shape[2]}, .spec = o->spec};
+    snprintf(tmpl.backend, sizeof tmpl.backend, "%s", job->be->name);
+    snprintf(tmpl.value_spec, sizeof tmpl.value_spec, "%s", SF_VALUE_SPEC);
+    /* What this rank has completed since the start, and (rank 0) the merged record. */
+    unsigned char *mine = calloc(Z ? Z : 1, 1), *all = calloc(Z ? Z : 1, 1);
+    if (!mine || !all)
+        sf_die(__FILE__, __LINE__, "calloc", "%llu bytes", (unsigned long long)Z);
+    if (job->done)
+        memcpy(mine, job->done, Z);
 
-    /* A partial left by an interrupted run is only here with --force (sf_job_check). */
-    if (job->path && rank == 0)
+    struct sigaction sa = {.sa_handler = on_stop_signal}, old_term, old_usr1, old_int;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    stop_signal = 0;
+    SF_SYS_CHECK(sigaction(SIGTERM, &sa, &old_term));
+    SF_SYS_CHECK(sigaction(SIGUSR1, &sa, &old_usr1));
+    SF_SYS_CHECK(sigaction(SIGINT, &sa, &old_int));
+
+    /* A partial left by an interrupted run is only here with --force or --resume. */
+    if (job->path && rank == 0 && !resuming) {
         sf_output_remove(partial);
+        sf_output_remove(record);
+    }
     SF_MPI_CHECK(MPI_Barrier(MPI_COMM_WORLD));
-    double t0 = sf_now();
+    double t0 = sf_now(), last_ckpt = t0;
     void *h = job->be->create(&target);
+    if (job->path && rank == 0 && !resuming) { /* from now on the partial can be resumed */
+        tmpl.done = all;
+        sf_progress_write(record, &tmpl);
+    }
     print_file_info(job, h);
     char why[160];
-    sf_pipeline *pipe = sf_pipeline_start(&o->spec, o->shape, &plan,
+    sf_pipeline *pipe = sf_pipeline_start(&o->spec, o->shape, &work,
                                           sf_job_overlap(o, why, sizeof why));
-    for (uint64_t i = 0; i < plan.ncalls; i++) {
+    int interrupted = 0;
+    for (uint64_t i = 0; i < ncalls && !interrupted; i++) {
         sf_box box;
         const void *buf = sf_pipeline_next(pipe, i, &box);
         double t = sf_now();
@@ -153,17 +293,61 @@ void sf_job_run(const sf_job *job, sf_rank_stats *st, uint64_t *disk_bytes)
         st->t_write += sf_now() - t;
         sf_pipeline_release(pipe, i);
         st->bytes += box.count[0] * box.count[1] * box.count[2] * es;
+        sf_zrange fin;
+        if (sf_work_completes(&work, i, &fin))
+            memset(mine + fin.z0, 1, fin.nz);
+        if (!job->path)
+            continue;
+        /* Every rank agrees, once per unit, whether to checkpoint and whether to stop. */
+        int flags[2] = {stop_signal != 0,
+                        rank == 0 && i + 1 < ncalls && sf_now() - last_ckpt >= o->checkpoint};
+        SF_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, flags, 2, MPI_INT, MPI_MAX, MPI_COMM_WORLD));
+        if (flags[0] || flags[1]) {
+            checkpoint(job, h, mine, all, record, &tmpl);
+            last_ckpt = sf_now();
+        }
+        interrupted = flags[0];
     }
+    if (interrupted)
+        sf_pipeline_stop(pipe);
     sf_pipeline_finish(pipe, &st->t_gen, &st->t_wait);
     double tc = sf_now();
     job->be->close(h);
     st->t_close = sf_now() - tc;
     SF_MPI_CHECK(MPI_Barrier(MPI_COMM_WORLD));
-    if (job->path && rank == 0)
+    SF_SYS_CHECK(sigaction(SIGTERM, &old_term, NULL));
+    SF_SYS_CHECK(sigaction(SIGUSR1, &old_usr1, NULL));
+    SF_SYS_CHECK(sigaction(SIGINT, &old_int, NULL));
+
+    int status = SF_EXIT_OK;
+    if (interrupted) {
+        uint64_t n = 0;
+        for (uint64_t z = 0; rank == 0 && z < Z; z++)
+            n += all[z] != 0;
+        if (rank == 0)
+            fprintf(stderr, "slabfill: stopped by signal %d after %llu of %llu slices, all "
+                    "synced and recorded in %s; run the same command with --resume to finish "
+                    "(exit status %d)\n", (int)stop_signal, (unsigned long long)n,
+                    (unsigned long long)Z, record, SF_EXIT_INTERRUPTED);
+        status = SF_EXIT_INTERRUPTED;
+    } else if (job->path && o->verify) {
+        if (sf_verify_file(job->be, partial, o->buffer, 1, verify) != 0)
+            sf_die(__FILE__, __LINE__, "sf_verify_file", "%s cannot be read back", partial);
+        if (verify->mismatches)
+            status = SF_EXIT_FAILURE;
+    }
+    if (job->path && rank == 0 && status == SF_EXIT_OK) {
         sf_output_commit(partial, job->path);
+        sf_output_remove(record);
+    }
     st->t_total = sf_now() - t0;
+    sf_work_free(&work);
+    free(mine);
+    free(all);
     if (target.info != MPI_INFO_NULL)
         SF_MPI_CHECK(MPI_Info_free(&target.info));
     st->peak_rss = sf_peak_rss_bytes();
-    *disk_bytes = job->path && rank == 0 ? sf_file_disk_bytes(job->path) : 0;
+    *disk_bytes = job->path && rank == 0 && status == SF_EXIT_OK ? sf_file_disk_bytes(job->path)
+                                                                  : 0;
+    return status;
 }

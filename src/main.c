@@ -17,9 +17,11 @@
  *   Bandwidth            0.211 GB/s
  *   (GB = 1e9 bytes, MB = 1e6 bytes, as in the seed article)
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "sf_backend.h"
 #include "sf_compare.h"
@@ -38,6 +40,64 @@ static int backend_names(char *buf, size_t len)
     return 0;
 }
 
+/* "slabfill verify FILE": exit 0 when every value matches, 1 on any mismatch. */
+static int verify_command(const sf_options *opt)
+{
+    const sf_backend *be = sf_backend_for_path(opt->verify_path);
+    if (!be)
+        return sf_error("cannot tell the format of '%s'; accepted: a .h5, .nc, .npy or .zarr "
+                        "file written by slabfill", opt->verify_path);
+    struct stat st;
+    if (stat(opt->verify_path, &st) != 0)
+        return sf_error("cannot verify '%s': %s", opt->verify_path, strerror(errno));
+    sf_verify_result v;
+    int rc = sf_verify_file(be, opt->verify_path, opt->buffer, 0, &v);
+    if (rc)
+        return rc;
+    int nranks;
+    SF_MPI_CHECK(MPI_Comm_size(MPI_COMM_WORLD, &nranks));
+    if (sf_rank() == 0 && opt->verbosity >= 0) {
+        const sf_file_meta *m = &v.meta;
+        if (opt->format == SF_FORMAT_TABLE) {
+            printf("slabfill verify: %s (%s): %llux%llux%llu %s %s, seed %llu\n"
+                   "%llu values read on %d rank%s in %.2f s: %llu mismatch%s",
+                   opt->verify_path, be->name, (unsigned long long)m->shape[0],
+                   (unsigned long long)m->shape[1], (unsigned long long)m->shape[2],
+                   sf_dtype_name(m->spec.dtype), sf_dist_name(m->spec.dist),
+                   (unsigned long long)m->spec.seed, (unsigned long long)v.values, nranks,
+                   nranks == 1 ? "" : "s", v.seconds, (unsigned long long)v.mismatches,
+                   v.mismatches == 1 ? "" : "es");
+            if (v.mismatches)
+                printf("; first at (z=%llu, x=%llu, y=%llu)", (unsigned long long)v.first[0],
+                       (unsigned long long)v.first[1], (unsigned long long)v.first[2]);
+            putchar('\n');
+        } else {
+            const char *f = opt->format == SF_FORMAT_CSV
+                                ? "file,backend,values,mismatches,first_z,first_x,first_y,"
+                                  "elapsed_s\n%s,%s,%llu,%llu,%s%s%s,%.6f\n"
+                                : "{\"file\": \"%s\", \"backend\": \"%s\", \"values\": %llu, "
+                                  "\"mismatches\": %llu, \"first_mismatch\": %s%s%s, "
+                                  "\"elapsed_s\": %.6f}\n";
+            char first[96] = "", *open = "", *close = "";
+            if (v.mismatches) {
+                snprintf(first, sizeof first, opt->format == SF_FORMAT_CSV ? "%llu,%llu,%llu"
+                                                                           : "%llu, %llu, %llu",
+                         (unsigned long long)v.first[0], (unsigned long long)v.first[1],
+                         (unsigned long long)v.first[2]);
+                if (opt->format == SF_FORMAT_JSON)
+                    open = "[", close = "]";
+            } else {
+                snprintf(first, sizeof first, "%s",
+                         opt->format == SF_FORMAT_CSV ? ",," : "null");
+            }
+            printf(f, opt->verify_path, be->name, (unsigned long long)v.values,
+                   (unsigned long long)v.mismatches, open, first, close, v.seconds);
+        }
+        fflush(stdout);
+    }
+    return v.mismatches ? SF_EXIT_FAILURE : SF_EXIT_OK;
+}
+
 static int run(int argc, char **argv)
 {
     sf_options opt;
@@ -49,6 +109,8 @@ static int run(int argc, char **argv)
             fputs(opt.help ? sf_options_usage() : "slabfill " SF_VERSION "\n", stdout);
         return SF_EXIT_OK;
     }
+    if (opt.verify_path)
+        return verify_command(&opt);
     if (opt.compare)
         return sf_compare_run(&opt);
 
@@ -63,23 +125,32 @@ static int run(int argc, char **argv)
         snprintf(path, sizeof path, "%s", opt.output ? opt.output : "slab");
     if (be->extension && !opt.output)
         snprintf(path, sizeof path, "slab%s", be->extension);
-    if (!be->extension && opt.output)
-        return sf_error("backend %s writes no file; drop -o %s", be->name, opt.output);
+    if (!be->extension && (opt.output || opt.resume || opt.verify))
+        return sf_error("backend %s writes no file; -o, --resume and --verify do not apply",
+                        be->name);
     sf_job job = {.opt = &opt, .be = be, .path = be->extension ? path : NULL};
-    int rc = sf_job_check(&job);
+    int rc = sf_job_prepare(&job);
     if (rc)
         return rc;
 
     sf_rank_stats st;
-    sf_run_info info = {.opt = &opt, .backend = be->name, .file = job.path};
-    info.overlap_used = sf_job_overlap(&opt, info.overlap_why, sizeof info.overlap_why);
+    sf_verify_result v;
+    sf_run_info info = {.opt = &opt, .backend = be->name, .file = job.path,
+                        .resumed = job.resumed, .verify = opt.verify ? &v : NULL};
     SF_MPI_CHECK(MPI_Comm_size(MPI_COMM_WORLD, &info.nranks));
-    sf_job_run(&job, &st, &info.file_disk_bytes);
+    info.overlap_used = sf_job_overlap(&opt, info.overlap_why, sizeof info.overlap_why);
+    rc = sf_job_run(&job, &st, &info.file_disk_bytes, &v);
+    sf_job_release(&job);
     sf_rank_stats *all = sf_summary_gather(&st, info.nranks);
-    if (all && opt.verbosity >= 0)
+    if (rc == SF_EXIT_FAILURE && sf_rank() == 0) /* only verification returns this */
+        fprintf(stderr, "slabfill: verify found %llu mismatching values, the first at (z=%llu, "
+                "x=%llu, y=%llu); the data stays under its partial name, not %s\n",
+                (unsigned long long)v.mismatches, (unsigned long long)v.first[0],
+                (unsigned long long)v.first[1], (unsigned long long)v.first[2], path);
+    if (all && opt.verbosity >= 0 && rc == SF_EXIT_OK)
         sf_summary_print(stdout, &info, all);
     free(all);
-    return SF_EXIT_OK;
+    return rc;
 }
 
 int main(int argc, char **argv)

@@ -166,6 +166,10 @@ const char *sf_options_usage(void)
            "  --overlap auto|on|off  generator thread ahead of the I/O; auto: only when every\n"
            "                         rank on the node has a spare core (default auto)\n"
            "  --no-sync              do not sync the data to stable storage before the clock stops\n"
+           "  --resume               continue the partial file of an interrupted run\n"
+           "  --checkpoint SECONDS   record progress at most this often (default 30; 0: every\n"
+           "                         slab)\n"
+           "  --verify               read the file back and check every value before renaming it\n"
            "  --hint KEY=VALUE       MPI-IO hint, repeatable; also SLABFILL_HINTS=\"k=v;k=v\"\n"
            "  --compare              run the seed article's comparison, one row per approach\n"
            "  --keep                 with --compare, keep the files it writes\n"
@@ -175,12 +179,17 @@ const char *sf_options_usage(void)
            "  -h, --help             this text\n"
            "  -V, --version          print the version\n"
            "\n"
-           "Exit status: 0 success, 1 I/O or environment failure, 2 bad input.\n";
+           "\n"
+           "  slabfill verify [--buffer SIZE] [--format table|csv|json] [-q] FILE\n"
+           "                         check every value of any backend's FILE against the generator\n"
+           "\n"
+           "Exit status: 0 success, 1 I/O or environment failure or a verify mismatch, 2 bad\n"
+           "input, 3 stopped by SIGTERM/SIGUSR1/SIGINT with progress saved (use --resume).\n";
 }
 
 enum { OPT_SHAPE = 256, OPT_DTYPE, OPT_DIST, OPT_SEED, OPT_SLAB, OPT_BUFFER, OPT_FORCE,
        OPT_FORMAT, OPT_BACKEND, OPT_INDEPENDENT, OPT_HINT, OPT_COMPARE, OPT_KEEP,
-       OPT_OVERLAP, OPT_NO_SYNC };
+       OPT_OVERLAP, OPT_NO_SYNC, OPT_RESUME, OPT_CHECKPOINT, OPT_VERIFY };
 
 static const struct option long_options[] = {
     {"shape", required_argument, NULL, OPT_SHAPE},
@@ -195,6 +204,9 @@ static const struct option long_options[] = {
     {"independent", no_argument, NULL, OPT_INDEPENDENT},
     {"overlap", required_argument, NULL, OPT_OVERLAP},
     {"no-sync", no_argument, NULL, OPT_NO_SYNC},
+    {"resume", no_argument, NULL, OPT_RESUME},
+    {"checkpoint", required_argument, NULL, OPT_CHECKPOINT},
+    {"verify", no_argument, NULL, OPT_VERIFY},
     {"hint", required_argument, NULL, OPT_HINT},
     {"compare", no_argument, NULL, OPT_COMPARE},
     {"keep", no_argument, NULL, OPT_KEEP},
@@ -222,9 +234,16 @@ int sf_options_parse(int argc, char **argv, const char *env_hints, sf_options *o
         .slab = 1,
         .buffer = SF_DEFAULT_BUFFER,
         .format = SF_FORMAT_TABLE,
+        .checkpoint = 30,
     };
     const char *shape_arg = NULL;
-    int quiet = 0, backend_given = 0, type_given = 0;
+    int quiet = 0, backend_given = 0, type_given = 0, verify_cmd = 0, shape_given = 0;
+    /* "slabfill verify FILE": a subcommand, recognised only as the first word. */
+    if (argc > 1 && strcmp(argv[1], "verify") == 0) {
+        verify_cmd = 1;
+        argv++;
+        argc--;
+    }
 
     /* SLABFILL_HINTS="k=v;k=v" comes first so that --hint can override it. */
     for (const char *p = env_hints; p && *p;) {
@@ -254,7 +273,7 @@ int sf_options_parse(int argc, char **argv, const char *env_hints, sf_options *o
     int c;
     while ((c = getopt_long(argc, args, "+:o:qvhV", long_options, NULL)) != -1) {
         switch (c) {
-        case OPT_SHAPE: shape_arg = optarg; break;
+        case OPT_SHAPE: shape_arg = optarg; shape_given = 1; break;
         case OPT_DTYPE:
             type_given = 1;
             if (strcmp(optarg, "float32") == 0)
@@ -315,6 +334,18 @@ int sf_options_parse(int argc, char **argv, const char *env_hints, sf_options *o
                                    "unknown --overlap '%s'; accepted: auto, on, off", optarg);
             break;
         case OPT_NO_SYNC: o->no_sync = 1; break;
+        case OPT_RESUME: o->resume = 1; break;
+        case OPT_VERIFY: o->verify = 1; break;
+        case OPT_CHECKPOINT: {
+            uint64_t sec;
+            char tmp[SF_ERRLEN];
+            if (sf_parse_u64(optarg, &sec, tmp, sizeof tmp) != 0 || sec > 86400 ||
+                (optarg[0] == '0' && optarg[1] != '\0'))
+                return usage_error(err, errlen, "bad --checkpoint '%s'; accepted: whole seconds "
+                                   "from 0 (after every slab) to 86400", optarg);
+            o->checkpoint = (double)sec;
+            break;
+        }
         case OPT_HINT:
             if (add_hint(o, optarg, strlen(optarg), err, errlen) != 0)
                 return SF_EXIT_USAGE;
@@ -348,6 +379,22 @@ int sf_options_parse(int argc, char **argv, const char *env_hints, sf_options *o
                                args[optind - 1]);
         }
     }
+    if (verify_cmd) {
+        if (optind == argc)
+            return usage_error(err, errlen, "%sverify needs a FILE: slabfill verify FILE", "");
+        if (optind + 1 < argc)
+            return usage_error(err, errlen, "unexpected argument '%s'; verify checks one FILE",
+                               args[optind + 1]);
+        if (args[optind][0] == '\0')
+            return usage_error(err, errlen, "%sempty FILE for verify", "");
+        if (shape_given || type_given || backend_given || o->output || o->compare ||
+            o->resume || o->verify || o->force || o->nhints)
+            return usage_error(err, errlen, "%sverify takes the seed, shape, dtype, "
+                               "distribution and backend from FILE; accepted options: --buffer, "
+                               "--format, -q, -v", "");
+        o->verify_path = args[optind];
+        return 0;
+    }
     if (optind < argc)
         return usage_error(err, errlen,
                            "unexpected argument '%s'; slabfill takes options only, see --help",
@@ -362,6 +409,8 @@ int sf_options_parse(int argc, char **argv, const char *env_hints, sf_options *o
     if (o->compare && type_given)
         return usage_error(err, errlen, "%s--compare uses the article's types (float64 uniform, "
                            "then float32 normal); it conflicts with --dtype and --dist", "");
+    if (o->compare && (o->resume || o->verify))
+        return usage_error(err, errlen, "%s--compare conflicts with --resume and --verify", "");
     if (o->keep && !o->compare)
         return usage_error(err, errlen, "%s--keep only applies to --compare", "");
     if (shape_arg &&

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "sf_error.h"
@@ -32,7 +33,8 @@ static int split_path(const char *path, char *dir, size_t dlen, const char **bas
     return 0;
 }
 
-int sf_output_check(const char *path, int is_dir_store, int force, char *err, size_t errlen)
+int sf_output_check(const char *path, int is_dir_store, int force, int resume, char *err,
+                    size_t errlen)
 {
     char dir[4096];
     const char *base;
@@ -67,12 +69,28 @@ int sf_output_check(const char *path, int is_dir_store, int force, char *err, si
         snprintf(err, errlen, "output path '%s' is too long", path);
         return SF_EXIT_USAGE;
     }
-    if (!force && lstat(partial, &st) == 0) {
-        snprintf(err, errlen, "'%s' is left from an interrupted run; remove it, or give --force "
-                 "to replace it", partial);
+    if (!force && !resume && lstat(partial, &st) == 0) {
+        snprintf(err, errlen, "'%s' is left from an interrupted run; give --resume to continue "
+                 "it, --force to start over, or remove it", partial);
         return SF_EXIT_USAGE;
     }
     return 0;
+}
+
+int sf_output_space(const char *path, uint64_t need, char *err, size_t errlen)
+{
+    char dir[4096];
+    const char *base;
+    struct statvfs vfs;
+    if (split_path(path, dir, sizeof dir, &base) != 0 || statvfs(dir, &vfs) != 0)
+        return 0; /* cannot tell; the writes will say */
+    uint64_t avail = (uint64_t)vfs.f_bavail * (uint64_t)vfs.f_frsize;
+    if (avail >= need)
+        return 0;
+    snprintf(err, errlen, "not enough space for %s: it needs %.3f GB (%llu bytes) and its file "
+             "system has %.3f GB (%llu bytes) available", path, (double)need / 1e9,
+             (unsigned long long)need, (double)avail / 1e9, (unsigned long long)avail);
+    return -1;
 }
 
 int sf_output_partial_name(const char *path, char *buf, size_t len)

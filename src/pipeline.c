@@ -3,6 +3,7 @@
 #include "sf_pipeline.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,7 +15,8 @@ enum { SLOTS = 2 };
 struct sf_pipeline {
     const sf_value_spec *spec;
     const uint64_t *shape;
-    const sf_plan *plan;
+    const sf_work *work;
+    int stop;
     int overlap;
     void *buf[SLOTS];
     int full[SLOTS];
@@ -41,7 +43,7 @@ double sf_clock(void)
 
 static void generate(sf_pipeline *p, uint64_t i, void *buf)
 {
-    sf_box box = sf_plan_box(p->plan, i);
+    sf_box box = sf_work_box(p->work, i);
     double t = sf_clock();
     sf_fill_box(p->spec, p->shape, &box, buf);
     p->t_gen += sf_clock() - t; /* only the generating thread touches t_gen */
@@ -50,12 +52,15 @@ static void generate(sf_pipeline *p, uint64_t i, void *buf)
 static void *generator(void *arg)
 {
     sf_pipeline *p = arg;
-    for (uint64_t i = 0; i < p->plan->nunits; i++) {
-        int s = (int)(i % SLOTS);
+    for (uint64_t i = 0; i < p->work->nunits; i++) {
+        int s = (int)(i % SLOTS), stop;
         PT_CHECK(pthread_mutex_lock(&p->lock));
-        while (p->full[s])
+        while (p->full[s] && !p->stop)
             PT_CHECK(pthread_cond_wait(&p->changed, &p->lock));
+        stop = p->stop;
         PT_CHECK(pthread_mutex_unlock(&p->lock));
+        if (stop)
+            break;
         generate(p, i, p->buf[s]);
         PT_CHECK(pthread_mutex_lock(&p->lock));
         p->full[s] = 1;
@@ -66,16 +71,16 @@ static void *generator(void *arg)
 }
 
 sf_pipeline *sf_pipeline_start(const sf_value_spec *spec, const uint64_t shape[3],
-                               const sf_plan *plan, int overlap)
+                               const sf_work *work, int overlap)
 {
     sf_pipeline *p = calloc(1, sizeof *p);
     if (!p)
         sf_die(__FILE__, __LINE__, "calloc", "out of memory");
     p->spec = spec;
     p->shape = shape;
-    p->plan = plan;
-    p->overlap = overlap && plan->nunits > 1;
-    size_t bytes = plan->nunits ? (size_t)plan->unit_elems * sf_dtype_size(spec->dtype) : 1;
+    p->work = work;
+    p->overlap = overlap && work->nunits > 1;
+    size_t bytes = work->nunits ? (size_t)work->unit_elems * sf_dtype_size(spec->dtype) : 1;
     for (int s = 0; s < (p->overlap ? SLOTS : 1); s++) {
         /* 4 KiB alignment suits direct I/O and keeps SIMD stores aligned. */
         int rc = posix_memalign(&p->buf[s], 4096, bytes);
@@ -85,15 +90,20 @@ sf_pipeline *sf_pipeline_start(const sf_value_spec *spec, const uint64_t shape[3
     if (p->overlap) {
         PT_CHECK(pthread_mutex_init(&p->lock, NULL));
         PT_CHECK(pthread_cond_init(&p->changed, NULL));
+        /* Signals (SIGTERM, SIGUSR1) are for the main thread, which decides when to stop. */
+        sigset_t all, old;
+        sigfillset(&all);
+        PT_CHECK(pthread_sigmask(SIG_BLOCK, &all, &old));
         PT_CHECK(pthread_create(&p->thread, NULL, generator, p));
+        PT_CHECK(pthread_sigmask(SIG_SETMASK, &old, NULL));
     }
     return p;
 }
 
 const void *sf_pipeline_next(sf_pipeline *p, uint64_t i, sf_box *box)
 {
-    *box = sf_plan_box(p->plan, i);
-    if (i >= p->plan->nunits)
+    *box = sf_work_box(p->work, i);
+    if (i >= p->work->nunits)
         return p->buf[0]; /* empty unit: a valid pointer, nothing read */
     if (!p->overlap) {
         double t = sf_clock();
@@ -113,11 +123,21 @@ const void *sf_pipeline_next(sf_pipeline *p, uint64_t i, sf_box *box)
 
 void sf_pipeline_release(sf_pipeline *p, uint64_t i)
 {
-    if (!p->overlap || i >= p->plan->nunits)
+    if (!p->overlap || i >= p->work->nunits)
         return;
     int s = (int)(i % SLOTS);
     PT_CHECK(pthread_mutex_lock(&p->lock));
     p->full[s] = 0;
+    PT_CHECK(pthread_cond_broadcast(&p->changed));
+    PT_CHECK(pthread_mutex_unlock(&p->lock));
+}
+
+void sf_pipeline_stop(sf_pipeline *p)
+{
+    if (!p->overlap)
+        return;
+    PT_CHECK(pthread_mutex_lock(&p->lock));
+    p->stop = 1;
     PT_CHECK(pthread_cond_broadcast(&p->changed));
     PT_CHECK(pthread_mutex_unlock(&p->lock));
 }

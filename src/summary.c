@@ -8,6 +8,7 @@
 
 #include "sf_error.h"
 #include "sf_values.h"
+#include "sf_verify.h"
 #include "sf_version.h"
 
 #define PER_RANK_ROWS_MAX 16
@@ -127,6 +128,16 @@ static void print_table(FILE *out, const sf_run_info *run, const sf_rank_stats *
     else
         fprintf(out, "%-20s off (%s): generation and I/O took turns\n", "Overlap",
                 run->overlap_why);
+    if (run->resumed)
+        fprintf(out, "%-20s %llu slices were already complete; this run wrote the other %llu\n",
+                "Resumed", (unsigned long long)run->resumed,
+                (unsigned long long)(o->shape[0] - run->resumed));
+    if (run->verify) {
+        const sf_verify_result *v = run->verify;
+        fprintf(out, "%-20s %llu values read back and compared in %.2f s: %llu mismatches\n",
+                "Verify", (unsigned long long)v->values, v->seconds,
+                (unsigned long long)v->mismatches);
+    }
     fprintf(out, "%-20s %s\n", "Sync", o->no_sync ? "off (--no-sync): not synced to stable "
             "storage before the clock stopped" : "on: synced to stable storage before the clock "
             "stopped");
@@ -172,6 +183,12 @@ static int fields(const sf_run_info *run, const sf_totals *t, const char *approa
     F("generate_hidden_fraction_min", 0, "%.4f", t->hidden_min);
     F("overlap", 0, "%s", run->overlap_used ? "true" : "false");
     F("sync", 0, "%s", o->no_sync ? "false" : "true");
+    F("resumed_slices", 0, "%llu", (unsigned long long)run->resumed);
+    if (run->verify) {
+        const sf_verify_result *v = run->verify;
+        F("verify_values", 0, "%llu", (unsigned long long)v->values);
+        F("verify_mismatches", 0, "%llu", (unsigned long long)v->mismatches);
+    }
     F("calculated_storage_bytes", 0, "%" PRIu64, t->calc_bytes);
     F("bytes_written", 0, "%" PRIu64, t->bytes);
     F("peak_rss_bytes_max", 0, "%" PRIu64, t->rss_max);

@@ -71,6 +71,30 @@ refuse compare-with-backend "conflicts with --backend" 2 --compare --backend hdf
 refuse compare-with-dtype "conflicts with --dtype" 2 --compare --dtype float64
 refuse keep-without-compare "only applies to --compare" 2 "${S[@]}" --keep
 SLABFILL_HINTS="a=1;=2" refuse hint-env-malformed "in SLABFILL_HINTS" 2 "${S[@]}"
+refuse shape-hex-dims "ZxXxY" 2 --shape 0x10x0x10x0x10
+refuse shape-plus "ZxXxY" 2 --shape +3x4x5
+refuse shape-spaces "ZxXxY" 2 --shape "3 x4x5"
+refuse shape-four-dims "ZxXxY" 2 --shape 3x4x5x6
+refuse shape-f64-overflow "64-bit" 2 --dtype float64 --shape 2000000x2000000x2000000
+refuse seed-empty "unsigned 64-bit" 2 "${S[@]}" --seed ""
+refuse seed-float "unsigned 64-bit" 2 "${S[@]}" --seed 1e3
+refuse slab-too-big "1 to 1000000" 2 "${S[@]}" --slab 1000001
+refuse buffer-too-big "1k to 1g" 2 "${S[@]}" --buffer 2g
+refuse buffer-too-small "1k to 1g" 2 "${S[@]}" --buffer 512
+refuse buffer-empty "k, m or g" 2 "${S[@]}" --buffer ""
+refuse checkpoint-negative "--checkpoint" 2 "${S[@]}" --checkpoint -1
+refuse checkpoint-fraction "--checkpoint" 2 "${S[@]}" --checkpoint 1.5
+refuse overlap-unknown "auto, on, off" 2 "${S[@]}" --overlap maybe
+refuse compare-with-resume "conflicts with --resume" 2 --compare --resume
+refuse null-with-resume "writes no file" 2 "${S[@]}" --backend null --resume
+refuse memory-with-output "writes no file" 2 "${S[@]}" --backend memory -o x.h5
+refuse verify-without-file "verify needs a FILE" 2 verify
+refuse verify-two-files "verify checks one FILE" 2 verify a.h5 b.h5
+refuse verify-with-shape "takes the seed, shape" 2 verify --shape 3x4x5 keep.h5
+refuse verify-unknown-format "cannot tell the format" 2 verify keep.txt
+refuse verify-missing-file "No such file" 2 verify nothere.h5
+refuse verify-not-ours "cannot verify keep.h5" 2 verify keep.h5
+refuse output-empty "empty --output" 2 "${S[@]}" -o ""
 refuse missing-directory "does not exist" 2 "${S[@]}" -o nodir/out.h5
 refuse output-exists "exists; give --force" 2 "${S[@]}" -o keep.h5
 refuse output-is-directory "is a directory" 2 "${S[@]}" -o .

@@ -16,6 +16,8 @@ BENCH_NP ?= 2
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 SIMD ?= 1
+SANITIZE ?= 0
+FUZZ_SECONDS ?= 60
 CFLAGS ?= -O2 -g
 # No FMA contraction anywhere: the values' bits must not depend on the instruction set.
 CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow -ffp-contract=off \
@@ -24,6 +26,10 @@ CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow -ffp-contrac
 VALUES_CFLAGS_1 = -O3 -fno-math-errno -fno-trapping-math
 VALUES_CFLAGS_0 = -O2 -fno-math-errno -fno-trapping-math -fno-tree-vectorize -DSF_SIMD=0
 LDLIBS += $(PKG_LIBS) -lm -lpthread
+ifeq ($(SANITIZE),1)
+CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=address,undefined
+endif
 
 LIB_SRC = src/error.c src/values.c src/options.c src/decomp.c src/measure.c src/output.c \
           src/summary.c src/pipeline.c src/progress.c src/job.c src/verify.c src/compare.c src/backends.c src/backend_hdf5.c \
@@ -41,19 +47,19 @@ slabfill: src/main.o libslabfill.a
 libslabfill.a: $(LIB_OBJ)
 	$(AR) rcs $@ $(LIB_OBJ)
 
-src/%.o: src/%.c include/*.h
+# Everything is rebuilt when the flags change (SIMD, SANITIZE, CFLAGS), never mixed.
+FLAGS_ID = $(CC) $(CFLAGS) $(LDFLAGS) SIMD=$(SIMD)
+.flags: FORCE
+	@echo '$(FLAGS_ID)' | cmp -s - $@ || echo '$(FLAGS_ID)' > $@
+
+src/%.o: src/%.c include/*.h .flags
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-src/values.o: src/values.c include/*.h .simd-$(SIMD)
+src/values.o: src/values.c include/*.h .flags
 	$(CC) $(CFLAGS) $(VALUES_CFLAGS_$(SIMD)) -c -o $@ $<
 
-# Rebuild values.o when SIMD changes.
-.simd-$(SIMD):
-	rm -f .simd-*
-	touch $@
-
 tests/%_test: tests/%_test.c libslabfill.a include/*.h
-	$(CC) $(CFLAGS) -o $@ $< libslabfill.a $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< libslabfill.a $(LDLIBS)
 
 # The same program with the value kernels built for no SIMD at all: its files must be identical.
 tests/slabfill-scalar: src/main.o $(filter-out src/values.o,$(LIB_OBJ)) src/values.c include/*.h
@@ -68,7 +74,25 @@ run: deps slabfill
 	$(MPIRUN) -n $(NP) ./slabfill $(RUN_ARGS)
 
 check: deps slabfill $(TESTS)
-	@MPIRUN="$(MPIRUN)" PYTHON="$(PYTHON)" tests/run
+	@MPIRUN="$(MPIRUN)" PYTHON="$(PYTHON)" SANITIZE="$(SANITIZE)" tests/run
+
+# Static analysis, configured in .clang-tidy and tests/cppcheck.supp; both must be silent.
+lint:
+	cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,performance,portability \
+	    --inline-suppr --library=tests/slabfill.cfg --suppressions-list=tests/cppcheck.supp \
+	    -Iinclude src tests/*.c
+	clang-tidy --quiet --warnings-as-errors='*' src/*.c -- -std=c11 -D_POSIX_C_SOURCE=200809L \
+	    -Iinclude $(PKG_CFLAGS)
+
+# libFuzzer over the command-line, shape, size and hint parsers, for FUZZ_SECONDS.
+tests/fuzz_options: tests/fuzz_options.c src/options.c src/values.c include/*.h
+	clang -g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -fsanitize=fuzzer,address,undefined \
+	    -Iinclude $(PKG_CFLAGS) -o $@ tests/fuzz_options.c src/options.c src/values.c -lm
+
+fuzz: tests/fuzz_options
+	rm -rf tests/fuzz-corpus && mkdir -p tests/fuzz-corpus
+	tests/fuzz_options -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    -artifact_prefix=tests/fuzz-corpus/ tests/fuzz-corpus tests/fuzz-seeds
 
 # BENCH=quick (default, 2-3 minutes) or BENCH=full (the seed's 500x2000x2000); see bench/run.
 bench: deps slabfill
@@ -79,6 +103,6 @@ install: slabfill
 	install -m 755 slabfill $(DESTDIR)$(PREFIX)/bin/slabfill
 
 clean:
-	rm -f slabfill libslabfill.a src/*.o $(TESTS) tests/*.o .simd-*
+	rm -f slabfill libslabfill.a src/*.o $(TESTS) tests/*.o tests/fuzz_options .flags
 
-.PHONY: all deps run check bench install clean
+.PHONY: all deps run check lint fuzz bench install clean FORCE

@@ -11,17 +11,18 @@
 
 #include <errno.h>
 #include <mpi.h>
+#include <stddef.h>
+#include <stdio.h>
 
 #define SF_EXIT_OK 0
 #define SF_EXIT_FAILURE 1 /* environment or I/O failure (sf_die) */
 #define SF_EXIT_USAGE 2   /* bad input: nothing was created or touched */
 #define SF_EXIT_INTERRUPTED 3 /* stopped cleanly by SIGTERM/SIGUSR1/SIGINT: --resume continues */
 
+#define SF_NORETURN _Noreturn /* C11 */
 #if defined(__GNUC__)
-#define SF_NORETURN __attribute__((noreturn))
 #define SF_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
-#define SF_NORETURN
 #define SF_PRINTF(a, b)
 #endif
 
@@ -43,6 +44,15 @@ int sf_rank(void);
 
 /* Contract: dies with MPI's message for rc. Used by SF_MPI_CHECK. */
 SF_NORETURN void sf_die_mpi(const char *file, int line, const char *call, int rc);
+
+/* Allocation that cannot fail silently. Contract: never NULL; dies naming the size otherwise.
+ * sf_xaligned returns 4 KiB-aligned memory (direct I/O, SIMD stores), at least 1 byte. */
+void *sf_xcalloc(size_t n, size_t size);
+void *sf_xmalloc(size_t size);
+void *sf_xaligned(size_t size);
+
+/* Contract: fopen that never returns NULL: dies naming the path and errno's message. */
+FILE *sf_xfopen(const char *path, const char *mode);
 
 #define SF_MPI_CHECK(call)                                                                    \
     do {                                                                                      \

@@ -90,9 +90,7 @@ static hid_t file_access(MPI_Comm comm, MPI_Info info)
 
 static void *h5_create(const sf_target *t)
 {
-    h5_handle *h = calloc(1, sizeof *h);
-    if (!h)
-        sf_die(__FILE__, __LINE__, "calloc", "out of memory");
+    h5_handle *h = sf_xcalloc(1, sizeof *h);
     hid_t fapl = file_access(t->comm, t->info);
     int f64 = t->spec.dtype == SF_FLOAT64;
     h->memtype = f64 ? H5T_NATIVE_DOUBLE : H5T_NATIVE_FLOAT;
@@ -202,9 +200,7 @@ static int read_string_attr(hid_t obj, const char *name, char *buf, size_t len)
 static void *h5_open_read(MPI_Comm comm, const char *path, sf_file_meta *meta, char *err,
                           size_t errlen)
 {
-    h5_handle *h = calloc(1, sizeof *h);
-    if (!h)
-        sf_die(__FILE__, __LINE__, "calloc", "out of memory");
+    h5_handle *h = sf_xcalloc(1, sizeof *h);
     hid_t fapl = file_access(comm, MPI_INFO_NULL);
     h->file = H5Fopen(path, H5F_ACC_RDONLY, fapl);
     SF_H5_CHECK(H5Pclose(fapl));

@@ -14,9 +14,7 @@ typedef struct {
 
 static void *mem_create(const sf_target *t)
 {
-    mem_handle *h = calloc(1, sizeof *h);
-    if (!h)
-        sf_die(__FILE__, __LINE__, "calloc", "out of memory");
+    mem_handle *h = sf_xcalloc(1, sizeof *h);
     h->es = sf_dtype_size(t->spec.dtype);
     h->z0 = t->z0;
     h->X = t->shape[1];

@@ -41,7 +41,8 @@ static void npy_header(const sf_target *t, char *hdr)
     const int hlen = NPY_DATA_OFFSET - 10; /* after magic(6) + version(2) + length(2) */
     if (n < 0 || n >= hlen)
         sf_die(__FILE__, __LINE__, "snprintf", "NPY header does not fit in %d bytes", hlen);
-    memcpy(hdr, "\x93NUMPY\x01\x00", 8);
+    static const unsigned char magic[8] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}; /* v1.0 */
+    memcpy(hdr, magic, sizeof magic);
     hdr[8] = (char)(hlen & 0xff);
     hdr[9] = (char)(hlen >> 8);
     memset(hdr + 10, ' ', (size_t)hlen);
@@ -51,9 +52,7 @@ static void npy_header(const sf_target *t, char *hdr)
 
 static void *npy_create(const sf_target *t)
 {
-    npy_handle *h = calloc(1, sizeof *h);
-    if (!h)
-        sf_die(__FILE__, __LINE__, "calloc", "out of memory");
+    npy_handle *h = sf_xcalloc(1, sizeof *h);
     h->es = sf_dtype_size(t->spec.dtype);
     h->type = t->spec.dtype == SF_FLOAT64 ? MPI_DOUBLE : MPI_FLOAT;
     h->X = t->shape[1];
@@ -147,9 +146,7 @@ static int parse_header(const char *hdr, const char *path, sf_file_meta *meta, c
 static void *npy_open_read(MPI_Comm comm, const char *path, sf_file_meta *meta, char *err,
                            size_t errlen)
 {
-    npy_handle *h = calloc(1, sizeof *h);
-    if (!h)
-        sf_die(__FILE__, __LINE__, "calloc", "out of memory");
+    npy_handle *h = sf_xcalloc(1, sizeof *h);
     int rank, rc = MPI_File_open(comm, path, MPI_MODE_RDONLY, MPI_INFO_NULL, &h->fh);
     SF_MPI_CHECK(MPI_Comm_rank(comm, &rank));
     if (rc != MPI_SUCCESS) {

@@ -29,9 +29,7 @@ static void put_text(int ncid, int varid, const char *name, const char *value)
 
 static void *nc_create(const sf_target *t)
 {
-    nc_handle *h = calloc(1, sizeof *h);
-    if (!h)
-        sf_die(__FILE__, __LINE__, "calloc", "out of memory");
+    nc_handle *h = sf_xcalloc(1, sizeof *h);
     h->f64 = t->spec.dtype == SF_FLOAT64;
     h->independent = t->independent;
     h->sync = t->sync;
@@ -113,9 +111,7 @@ static void nc_flush(void *handle)
 static void *nc_open_read(MPI_Comm comm, const char *path, sf_file_meta *meta, char *err,
                           size_t errlen)
 {
-    nc_handle *h = calloc(1, sizeof *h);
-    if (!h)
-        sf_die(__FILE__, __LINE__, "calloc", "out of memory");
+    nc_handle *h = sf_xcalloc(1, sizeof *h);
     if (ncmpi_open(comm, path, NC_NOWRITE, MPI_INFO_NULL, &h->ncid) != NC_NOERR) {
         snprintf(err, errlen, "%s is not a netCDF file that can be opened", path);
         free(h);

@@ -63,9 +63,7 @@ static void sync_dir(const char *path)
 
 static void *zarr_create(const sf_target *t)
 {
-    zarr_handle *h = calloc(1, sizeof *h);
-    if (!h)
-        sf_die(__FILE__, __LINE__, "calloc", "out of memory");
+    zarr_handle *h = sf_xcalloc(1, sizeof *h);
     h->comm = t->comm;
     h->es = sf_dtype_size(t->spec.dtype);
     h->X = t->shape[1];
@@ -148,7 +146,7 @@ static void zarr_write(void *handle, const sf_box *box, const void *buf)
             if (n <= 0)
                 sf_die(__FILE__, __LINE__, "pwrite", "%s: %s (writing %zu bytes at offset %lld)",
                        path, n < 0 ? strerror(errno) : "wrote nothing", slice_part - done,
-                       (long long)(off + (off_t)done));
+                       (long long)off + (long long)done);
             done += (size_t)n;
         }
         src += slice_part;
@@ -217,9 +215,7 @@ static int json_value(const char *text, const char *key, char *buf, size_t len)
 static void *zarr_open_read(MPI_Comm comm, const char *path, sf_file_meta *meta, char *err,
                             size_t errlen)
 {
-    zarr_handle *h = calloc(1, sizeof *h);
-    if (!h)
-        sf_die(__FILE__, __LINE__, "calloc", "out of memory");
+    zarr_handle *h = sf_xcalloc(1, sizeof *h);
     h->comm = comm;
     h->fd = -1;
     int len = snprintf(h->dir, sizeof h->dir, "%s", path);

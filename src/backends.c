@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sf_backend.h"
+#include "sf_options.h"
 
 extern const sf_backend sf_backend_hdf5, sf_backend_pnetcdf, sf_backend_mpiio, sf_backend_zarr,
     sf_backend_memory, sf_backend_null;
@@ -39,17 +40,15 @@ int sf_meta_set(sf_file_meta *meta, const char *key, const char *value, char *er
             goto bad;
         meta->spec.seed = v;
     } else if (strcmp(key, "shape") == 0) {
-        unsigned long long z, x, y;
-        char tail;
-        if (sscanf(value, "%llux%llux%llu%c", &z, &x, &y, &tail) != 3)
+        char why[SF_ERRLEN];
+        if (sf_parse_shape(value, 1, meta->shape, why, sizeof why) != 0)
             goto bad;
-        meta->shape[0] = z, meta->shape[1] = x, meta->shape[2] = y;
     } else if (strcmp(key, "dtype") == 0) {
-        if (strcmp(value, "float32") && strcmp(value, "float64"))
+        if (strcmp(value, "float32") != 0 && strcmp(value, "float64") != 0)
             goto bad;
         meta->spec.dtype = value[5] == '6' ? SF_FLOAT64 : SF_FLOAT32;
     } else if (strcmp(key, "distribution") == 0) {
-        if (strcmp(value, "normal") && strcmp(value, "uniform"))
+        if (strcmp(value, "normal") != 0 && strcmp(value, "uniform") != 0)
             goto bad;
         meta->spec.dist = value[0] == 'u' ? SF_UNIFORM : SF_NORMAL;
     } else if (strcmp(key, "value_spec") == 0) {

@@ -6,6 +6,7 @@
  * number that belongs to an earlier row. */
 #include "sf_compare.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,17 +80,13 @@ int sf_compare_run(const sf_options *opt)
     int rank, nranks;
     SF_MPI_CHECK(MPI_Comm_rank(MPI_COMM_WORLD, &rank));
     SF_MPI_CHECK(MPI_Comm_size(MPI_COMM_WORLD, &nranks));
-    row_result *res = calloc(NROWS, sizeof *res);
-    if (!res)
-        sf_die(__FILE__, __LINE__, "calloc", "out of memory");
+    row_result *res = sf_xcalloc(NROWS, sizeof *res);
 
     /* Check every row's output before the first row touches anything. */
     const sf_backend *be[NROWS];
     for (int i = 0; i < NROWS; i++) {
         be[i] = sf_backend_find(rows[i].backend);
-        if (!be[i])
-            sf_die(__FILE__, __LINE__, "sf_backend_find", "backend %s is not built in",
-                   rows[i].backend);
+        assert(be[i] && "every --compare row names a built-in backend");
         res[i].opt = *opt;
         res[i].opt.backend = rows[i].backend;
         res[i].opt.spec.dtype = rows[i].dtype;

@@ -4,7 +4,11 @@
 #include <assert.h>
 #include <stdlib.h>
 
-static uint64_t ceil_div(uint64_t a, uint64_t b) { return a / b + (a % b != 0); }
+static uint64_t ceil_div(uint64_t a, uint64_t b)
+{
+    assert(b != 0); /* unit sizes are never 0: sf_plan_make caps them at >= 1 */
+    return a / b + (a % b != 0);
+}
 static uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
 
 sf_zrange sf_decomp_zrange(uint64_t Z, int nranks, int rank)

@@ -95,8 +95,8 @@ int sf_job_prepare(sf_job *job)
         return msg[0] == SF_EXIT_FAILURE ? sf_fail("%s", err) : sf_error("%s", err);
     }
     if (msg[1]) {
-        if (!done && !(done = malloc(Z)))
-            sf_die(__FILE__, __LINE__, "malloc", "%llu bytes", (unsigned long long)Z);
+        if (!done)
+            done = sf_xmalloc(Z);
         /* Z may exceed INT_MAX: broadcast in pieces. */
         for (uint64_t at = 0; at < Z; at += 1u << 30) {
             uint64_t n = Z - at < (1u << 30) ? Z - at : (1u << 30);
@@ -254,9 +254,7 @@ int sf_job_run(sf_job *job, sf_rank_stats *st, uint64_t *disk_bytes, sf_verify_r
     snprintf(tmpl.backend, sizeof tmpl.backend, "%s", job->be->name);
     snprintf(tmpl.value_spec, sizeof tmpl.value_spec, "%s", SF_VALUE_SPEC);
     /* What this rank has completed since the start, and (rank 0) the merged record. */
-    unsigned char *mine = calloc(Z ? Z : 1, 1), *all = calloc(Z ? Z : 1, 1);
-    if (!mine || !all)
-        sf_die(__FILE__, __LINE__, "calloc", "%llu bytes", (unsigned long long)Z);
+    unsigned char *mine = sf_xcalloc(Z, 1), *all = sf_xcalloc(Z, 1);
     if (job->done)
         memcpy(mine, job->done, Z);
 
@@ -330,7 +328,7 @@ int sf_job_run(sf_job *job, sf_rank_stats *st, uint64_t *disk_bytes, sf_verify_r
                     "(exit status %d)\n", (int)stop_signal, (unsigned long long)n,
                     (unsigned long long)Z, record, SF_EXIT_INTERRUPTED);
         status = SF_EXIT_INTERRUPTED;
-    } else if (job->path && o->verify) {
+    } else if (job->path && o->verify && verify) {
         if (sf_verify_file(job->be, partial, o->buffer, 1, verify) != 0)
             sf_die(__FILE__, __LINE__, "sf_verify_file", "%s cannot be read back", partial);
         if (verify->mismatches)

@@ -134,7 +134,7 @@ static int run(int argc, char **argv)
         return rc;
 
     sf_rank_stats st;
-    sf_verify_result v;
+    sf_verify_result v = {.values = 0};
     sf_run_info info = {.opt = &opt, .backend = be->name, .file = job.path,
                         .resumed = job.resumed, .verify = opt.verify ? &v : NULL};
     SF_MPI_CHECK(MPI_Comm_size(MPI_COMM_WORLD, &info.nranks));
@@ -163,6 +163,12 @@ int main(int argc, char **argv)
                "below MPI_THREAD_FUNNELED; slabfill's generator thread needs it", provided);
     SF_MPI_CHECK(MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN));
     int rc = run(argc, argv);
+    /* Output errors (a full disk behind a redirect, a closed pipe) are checked once, here. */
+    if ((fflush(stdout) != 0 || ferror(stdout)) && rc == SF_EXIT_OK) {
+        fprintf(stderr, "slabfill: rank %d: writing to standard output failed: %s\n",
+                sf_rank(), strerror(errno));
+        rc = SF_EXIT_FAILURE;
+    }
     SF_MPI_CHECK(MPI_Finalize());
     return rc;
 }

@@ -20,9 +20,7 @@ static int hwm_was_reset;
 /* A "VmXXX:   1234 kB" line of /proc/self/status, in bytes; 0 when absent. */
 static uint64_t proc_status_bytes(const char *key)
 {
-    FILE *f = fopen("/proc/self/status", "r");
-    if (!f)
-        sf_die(__FILE__, __LINE__, "fopen", "/proc/self/status: %s", strerror(errno));
+    FILE *f = sf_xfopen("/proc/self/status", "r");
     char line[256];
     uint64_t v = 0;
     size_t klen = strlen(key);

@@ -224,8 +224,22 @@ static int usage_error(char *err, size_t errlen, const char *fmt, const char *ar
     return SF_EXIT_USAGE;
 }
 
+static int parse(int argc, char **argv, const char *env_hints, sf_options *o, char *err,
+                 size_t errlen);
+
 int sf_options_parse(int argc, char **argv, const char *env_hints, sf_options *o, char *err,
                      size_t errlen)
+{
+    int rc = parse(argc, argv, env_hints, o, err, errlen);
+    /* The reason quotes what the user typed: keep it one printable line. */
+    for (char *c = err; rc && *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            *c = '?';
+    return rc;
+}
+
+static int parse(int argc, char **argv, const char *env_hints, sf_options *o, char *err,
+                 size_t errlen)
 {
     *o = (sf_options){
         .shape = {500, 2000, 2000},

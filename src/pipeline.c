@@ -73,19 +73,14 @@ static void *generator(void *arg)
 sf_pipeline *sf_pipeline_start(const sf_value_spec *spec, const uint64_t shape[3],
                                const sf_work *work, int overlap)
 {
-    sf_pipeline *p = calloc(1, sizeof *p);
-    if (!p)
-        sf_die(__FILE__, __LINE__, "calloc", "out of memory");
+    sf_pipeline *p = sf_xcalloc(1, sizeof *p);
     p->spec = spec;
     p->shape = shape;
     p->work = work;
     p->overlap = overlap && work->nunits > 1;
     size_t bytes = work->nunits ? (size_t)work->unit_elems * sf_dtype_size(spec->dtype) : 1;
     for (int s = 0; s < (p->overlap ? SLOTS : 1); s++) {
-        /* 4 KiB alignment suits direct I/O and keeps SIMD stores aligned. */
-        int rc = posix_memalign(&p->buf[s], 4096, bytes);
-        if (rc != 0)
-            sf_die(__FILE__, __LINE__, "posix_memalign", "%zu bytes: %s", bytes, strerror(rc));
+        p->buf[s] = sf_xaligned(bytes);
     }
     if (p->overlap) {
         PT_CHECK(pthread_mutex_init(&p->lock, NULL));

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "sf_error.h"
+#include "sf_options.h"
 
 int sf_progress_name(const char *partial, char *buf, size_t len)
 {
@@ -34,9 +35,7 @@ void sf_progress_write(const char *path, const sf_progress *p)
 {
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f)
-        DIE_ERRNO("fopen", tmp);
+    FILE *f = sf_xfopen(tmp, "w");
     fprintf(f, "slabfill-progress 1\nbackend %s\nvalue_spec %s\nseed %" PRIu64 "\n"
             "shape %" PRIu64 "x%" PRIu64 "x%" PRIu64 "\ndtype %s\ndistribution %s\ndone ",
             p->backend, p->value_spec, p->spec.seed, p->shape[0], p->shape[1], p->shape[2],
@@ -84,42 +83,47 @@ int sf_progress_read(const char *path, sf_progress *p, char *err, size_t errlen)
         snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
         return -1;
     }
-    char key[32], val[128];
-    unsigned long long seed = 0, z = 0, x = 0, y = 0;
-    int version = 0, seen = 0;
-    if (fscanf(f, "slabfill-progress %d\n", &version) != 1 || version != 1)
+    char line[256], why[SF_ERRLEN];
+    int seen = 0;
+    if (!fgets(line, sizeof line, f) || strcmp(line, "slabfill-progress 1\n") != 0)
         goto bad;
-    while (seen < 6 && fscanf(f, "%31s %127s\n", key, val) == 2) {
-        if (!strcmp(key, "backend"))
-            snprintf(p->backend, sizeof p->backend, "%.15s", val);
-        else if (!strcmp(key, "value_spec"))
-            snprintf(p->value_spec, sizeof p->value_spec, "%.63s", val);
-        else if (!strcmp(key, "seed"))
-            seed = strtoull(val, NULL, 10);
-        else if (!strcmp(key, "shape") && sscanf(val, "%llux%llux%llu", &z, &x, &y) == 3)
-            ;
-        else if (!strcmp(key, "dtype"))
-            p->spec.dtype = !strcmp(val, "float64") ? SF_FLOAT64 : SF_FLOAT32;
-        else if (!strcmp(key, "distribution"))
-            p->spec.dist = !strcmp(val, "uniform") ? SF_UNIFORM : SF_NORMAL;
-        else
+    /* Six "key value" lines, then "done " and one character per slice. */
+    while (seen < 6 && fgets(line, sizeof line, f)) {
+        char *nl = strchr(line, '\n'), *sp = strchr(line, ' ');
+        if (!nl || !sp)
             goto bad;
+        *nl = *sp = '\0';
+        const char *key = line, *val = sp + 1;
+        if (!strcmp(key, "backend")) {
+            snprintf(p->backend, sizeof p->backend, "%.15s", val);
+        } else if (!strcmp(key, "value_spec")) {
+            snprintf(p->value_spec, sizeof p->value_spec, "%.63s", val);
+        } else if (!strcmp(key, "seed")) {
+            if (sf_parse_u64(val, &p->spec.seed, why, sizeof why) != 0)
+                goto bad;
+        } else if (!strcmp(key, "shape")) {
+            if (sf_parse_shape(val, 1, p->shape, why, sizeof why) != 0)
+                goto bad;
+        } else if (!strcmp(key, "dtype")) {
+            p->spec.dtype = !strcmp(val, "float64") ? SF_FLOAT64 : SF_FLOAT32;
+        } else if (!strcmp(key, "distribution")) {
+            p->spec.dist = !strcmp(val, "uniform") ? SF_UNIFORM : SF_NORMAL;
+        } else {
+            goto bad;
+        }
         seen++;
     }
-    if (seen != 6 || z == 0 || fscanf(f, "done ") != 0)
+    if (seen != 6 || fread(line, 1, 5, f) != 5 || memcmp(line, "done ", 5) != 0)
         goto bad;
-    p->spec.seed = seed;
-    p->shape[0] = z, p->shape[1] = x, p->shape[2] = y;
-    p->done = malloc(z);
-    if (!p->done)
-        sf_die(__FILE__, __LINE__, "malloc", "%llu bytes for the progress record", z);
+    const uint64_t z = p->shape[0];
+    p->done = sf_xmalloc(z);
     for (uint64_t i = 0; i < z; i++) {
         int c = fgetc(f);
         if (c != '0' && c != '1')
             goto bad;
         p->done[i] = c == '1';
     }
-    fclose(f);
+    fclose(f); /* read-only: nothing to lose */
     return 0;
 bad:
     fclose(f);

@@ -21,9 +21,7 @@ sf_rank_stats *sf_summary_gather(const sf_rank_stats *mine, int nranks)
     SF_MPI_CHECK(MPI_Comm_rank(MPI_COMM_WORLD, &rank));
     sf_rank_stats *all = NULL;
     if (rank == 0) {
-        all = malloc(sizeof *all * (size_t)nranks);
-        if (!all)
-            sf_die(__FILE__, __LINE__, "malloc", "out of memory for %d rank records", nranks);
+        all = sf_xcalloc((size_t)nranks, sizeof *all);
     }
     /* Homogeneous clusters assumed: the struct travels as bytes. */
     SF_MPI_CHECK(MPI_Gather(mine, (int)sizeof *mine, MPI_BYTE, all, (int)sizeof *mine, MPI_BYTE,

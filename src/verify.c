@@ -9,15 +9,6 @@
 #include "sf_error.h"
 #include "sf_version.h"
 
-static void *alloc(size_t bytes)
-{
-    void *p = NULL;
-    int rc = posix_memalign(&p, 4096, bytes ? bytes : 1);
-    if (rc != 0)
-        sf_die(__FILE__, __LINE__, "posix_memalign", "%zu bytes: %s", bytes, strerror(rc));
-    return p;
-}
-
 int sf_verify_file(const sf_backend *be, const char *path, uint64_t buffer, int shift,
                    sf_verify_result *res)
 {
@@ -56,8 +47,8 @@ int sf_verify_file(const sf_backend *be, const char *path, uint64_t buffer, int 
     const size_t es = sf_dtype_size(spec->dtype);
     sf_plan plan = sf_plan_make(res->meta.shape, es, 1, buffer, nranks,
                                 (rank + shift) % nranks);
-    char *got = alloc(plan.nunits ? plan.unit_elems * es : 0);
-    char *want = alloc(plan.nunits ? plan.unit_elems * es : 0);
+    char *got = sf_xaligned(plan.nunits ? plan.unit_elems * es : 0);
+    char *want = sf_xaligned(plan.nunits ? plan.unit_elems * es : 0);
     uint64_t mism = 0, first = UINT64_MAX, values = 0;
     const uint64_t X = res->meta.shape[1], Y = res->meta.shape[2];
     for (uint64_t i = 0; i < plan.ncalls; i++) {

@@ -17,8 +17,11 @@
 static int kat_file(const char *path)
 {
     FILE *f = fopen(path, "r");
-    if (!sf_test(f != NULL, "kat-file-opens", "%s", path))
+    if (!f) {
+        sf_test(0, "kat-file-opens", "%s", path);
         return 0;
+    }
+    sf_test(1, "kat-file-opens", "%s", path);
     char line[512];
     int n = 0, bad = 0;
     while (fgets(line, sizeof line, f)) {

@@ -22,8 +22,8 @@ run_bg() {
 }
 # wait_for RECORD N: until the record marks at least N slices (or 30 s pass).
 wait_for() {
-    local i
-    for i in $(seq 1500); do
+
+    for _ in $(seq 1500); do
         [ "$(done_count "$1")" -ge "$2" ] && return 0
         sleep 0.02
     done

@@ -26,6 +26,8 @@ refuse() {
     rc=$?
     err=$(grep '^slabfill: ' "$SCRATCH/err.txt")
     lines=$(grep -c '^slabfill: ' "$SCRATCH/err.txt")
+    # Without mpirun (whose own notices follow), stderr is that one line and nothing else.
+    [ "$n" = 0 ] && lines=$(wc -l <"$SCRATCH/err.txt")
     out=$(cat "$SCRATCH/out.txt")
     rm -f "$SCRATCH/out.txt" "$SCRATCH/err.txt"
     if [ "$rc" != 2 ]; then
@@ -97,6 +99,8 @@ refuse verify-unknown-format "cannot tell the format" 0 verify keep.txt
 refuse verify-missing-file "No such file" 0 verify nothere.h5
 refuse verify-not-ours "cannot verify keep.h5" 2 verify keep.h5
 refuse output-empty "empty --output" 0 "${S[@]}" -o ""
+refuse newline-in-argument "unexpected argument 'two?lines'" 0 "${S[@]}" $'two\nlines'
+refuse newline-in-directory "does not exist" 0 "${S[@]}" -o $'no\ndir/x.h5'
 refuse missing-directory "does not exist" 2 "${S[@]}" -o nodir/out.h5
 refuse output-exists "exists; give --force" 2 "${S[@]}" -o keep.h5
 refuse output-is-directory "is a directory" 0 "${S[@]}" -o .

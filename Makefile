@@ -4,7 +4,12 @@ CC = mpicc
 endif
 PREFIX ?= /usr/local
 DESTDIR ?=
-PKGS ?= hdf5-openmpi pnetcdf
+# HDF5=0 or PNETCDF=0 builds without that library; its backend then says it is not built in.
+HDF5 ?= 1
+PNETCDF ?= 1
+HDF5_PKG ?= hdf5-openmpi
+PNETCDF_PKG ?= pnetcdf
+PKGS ?= $(if $(filter 1,$(HDF5)),$(HDF5_PKG)) $(if $(filter 1,$(PNETCDF)),$(PNETCDF_PKG))
 PYTHON ?= /usr/bin/python3
 NP ?= $(shell nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)
 # Open MPI refuses root without these; harmless for other users and other MPIs ignore them.
@@ -21,7 +26,7 @@ FUZZ_SECONDS ?= 60
 CFLAGS ?= -O2 -g
 # No FMA contraction anywhere: the values' bits must not depend on the instruction set.
 CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow -ffp-contract=off \
-          -Iinclude $(PKG_CFLAGS)
+          -DSF_HAVE_HDF5=$(HDF5) -DSF_HAVE_PNETCDF=$(PNETCDF) -Iinclude $(PKG_CFLAGS)
 # The value kernels: vectorised (or, with SIMD=0, deliberately not) and without errno from sqrt.
 VALUES_CFLAGS_1 = -O3 -fno-math-errno -fno-trapping-math
 VALUES_CFLAGS_0 = -O2 -fno-math-errno -fno-trapping-math -fno-tree-vectorize -DSF_SIMD=0
@@ -32,9 +37,10 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 
 LIB_SRC = src/error.c src/values.c src/options.c src/decomp.c src/measure.c src/output.c \
-          src/summary.c src/pipeline.c src/progress.c src/job.c src/verify.c src/compare.c src/backends.c src/backend_hdf5.c \
-          src/backend_pnetcdf.c src/backend_mpiio.c src/backend_zarr.c src/backend_memory.c \
-          src/backend_null.c
+          src/summary.c src/pipeline.c src/progress.c src/job.c src/verify.c src/compare.c \
+          src/backends.c src/backend_mpiio.c src/backend_zarr.c src/backend_memory.c \
+          src/backend_null.c $(if $(filter 1,$(HDF5)),src/backend_hdf5.c) \
+          $(if $(filter 1,$(PNETCDF)),src/backend_pnetcdf.c)
 LIB_OBJ = $(LIB_SRC:.c=.o)
 TESTS = tests/philox_test tests/values_test tests/decomp_test tests/options_test \
         tests/slabfill-scalar

@@ -74,6 +74,10 @@ const sf_backend *sf_backend_for_path(const char *path);
 int sf_meta_set(sf_file_meta *meta, const char *key, const char *value, char *err,
                 size_t errlen);
 
+/* Contract: for a backend that exists in slabfill but was left out of this build, the make
+ * variable that left it out ("HDF5=0"); NULL otherwise. */
+const char *sf_backend_missing(const char *name);
+
 /* Contract: the backend called name, or NULL. */
 const sf_backend *sf_backend_find(const char *name);
 

@@ -30,7 +30,7 @@ typedef struct {
     uint64_t shape[3];   /* Z, X, Y */
     sf_value_spec spec;  /* seed, dtype, dist */
     const char *output;  /* NULL: the backend's default name */
-    const char *backend; /* name in the backend table */
+    const char *backend; /* name in the backend table; NULL: the first one built in */
     uint64_t slab;       /* z-slices per rank per collective write */
     uint64_t buffer;     /* cap on one write buffer, bytes */
     int force;
@@ -41,6 +41,7 @@ typedef struct {
     int verify;          /* read the file back and compare every value before renaming it */
     double checkpoint;   /* seconds between progress checkpoints; 0: after every unit */
     const char *verify_path; /* "slabfill verify FILE": the file */
+    const char *summary_file; /* append one record per run: CSV, or JSON Lines for .jsonl */
     int compare, keep;   /* --compare: the seed article's experiment; --keep its files */
     int nhints;          /* SLABFILL_HINTS first, then each --hint, in order */
     sf_hint hints[SF_MAX_HINTS];

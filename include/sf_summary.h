@@ -17,6 +17,7 @@ typedef struct {
     uint64_t bytes;  /* bytes this rank handed to the backend */
     uint64_t peak_rss;
     uint64_t z0, nz;
+    uint64_t unit_bytes; /* bytes of one full write unit (one collective call) */
     char host[64];
 } sf_rank_stats;
 
@@ -36,8 +37,8 @@ typedef struct {
 typedef struct {
     double elapsed, gen_max, gen_min, gen_mean, write_max, write_min, write_mean, close_max;
     double wait_max, hidden_min; /* generation not hidden (s), fraction hidden (worst rank) */
-    uint64_t bytes, rss_max, rss_min, rss_sum, calc_bytes;
-    int hosts;
+    uint64_t bytes, rss_max, rss_min, rss_sum, calc_bytes, rank_bytes_max, unit_bytes;
+    int hosts, ranks_per_host_max;
 } sf_totals;
 
 /* Contract: collective over MPI_COMM_WORLD. Returns every rank's stats on rank 0 (nranks
@@ -54,6 +55,11 @@ void sf_summary_print(FILE *out, const sf_run_info *run, const sf_rank_stats *al
  * object line for a run, with an "approach" field first when approach is not NULL. */
 void sf_summary_record(FILE *out, const sf_run_info *run, const sf_totals *t, sf_format format,
                        int header, const char *approach);
+
+/* Contract: rank 0 appends one record for the run to path: CSV with a header line when the
+ * file is new or empty, or JSON Lines when path ends in ".jsonl". Dies if the file cannot be
+ * written. */
+void sf_summary_append(const char *path, const sf_run_info *run, const sf_totals *t);
 
 /* Contract: n bytes as the article writes memory: "37.8 MB" below 1 GB, "8.02 GB" above. */
 const char *sf_summary_mem(uint64_t n, char *buf, size_t len);

@@ -7,13 +7,34 @@
 #include "sf_backend.h"
 #include "sf_options.h"
 
+#ifndef SF_HAVE_HDF5
+#define SF_HAVE_HDF5 1
+#endif
+#ifndef SF_HAVE_PNETCDF
+#define SF_HAVE_PNETCDF 1
+#endif
+
 extern const sf_backend sf_backend_hdf5, sf_backend_pnetcdf, sf_backend_mpiio, sf_backend_zarr,
     sf_backend_memory, sf_backend_null;
 
 const sf_backend *const sf_backends[] = {
-    &sf_backend_hdf5, &sf_backend_pnetcdf, &sf_backend_mpiio, &sf_backend_zarr,
-    &sf_backend_memory, &sf_backend_null, NULL,
+#if SF_HAVE_HDF5
+    &sf_backend_hdf5,
+#endif
+#if SF_HAVE_PNETCDF
+    &sf_backend_pnetcdf,
+#endif
+    &sf_backend_mpiio, &sf_backend_zarr, &sf_backend_memory, &sf_backend_null, NULL,
 };
+
+const char *sf_backend_missing(const char *name)
+{
+    if (!SF_HAVE_HDF5 && strcmp(name, "hdf5") == 0)
+        return "HDF5=0";
+    if (!SF_HAVE_PNETCDF && strcmp(name, "pnetcdf") == 0)
+        return "PNETCDF=0";
+    return NULL;
+}
 
 const sf_backend *sf_backend_for_path(const char *path)
 {

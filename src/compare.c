@@ -6,7 +6,6 @@
  * number that belongs to an earlier row. */
 #include "sf_compare.h"
 
-#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,7 +85,11 @@ int sf_compare_run(const sf_options *opt)
     const sf_backend *be[NROWS];
     for (int i = 0; i < NROWS; i++) {
         be[i] = sf_backend_find(rows[i].backend);
-        assert(be[i] && "every --compare row names a built-in backend");
+        if (!be[i]) {
+            free(res);
+            return sf_error("--compare needs every backend, and %s was not built in (make %s)",
+                            rows[i].backend, sf_backend_missing(rows[i].backend));
+        }
         res[i].opt = *opt;
         res[i].opt.backend = rows[i].backend;
         res[i].opt.spec.dtype = rows[i].dtype;

@@ -196,6 +196,28 @@ static void print_file_info(const sf_job *job, void *handle)
         SF_MPI_CHECK(MPI_Info_free(&info));
 }
 
+/* Rank 0's terminal line: slices done of all, rate and ETA, at most 4 times a second. The
+ * counts arrive as increments; *last holds the time of the last print. */
+static void progress_line(double *last, uint64_t increment, uint64_t total, uint64_t resumed,
+                          double elapsed, uint64_t total_bytes)
+{
+    static uint64_t done;
+    if (elapsed < *last) /* a new run in this process (--compare) */
+        done = 0;
+    if (done == 0)
+        done = resumed;
+    done += increment;
+    if (sf_rank() != 0 || (elapsed - *last < 0.25 && done < total))
+        return;
+    *last = elapsed;
+    double fresh = (double)(done - resumed), rate = elapsed > 0 ? fresh / elapsed : 0;
+    double eta = rate > 0 ? (double)(total - done) / rate : 0;
+    fprintf(stderr, "\r\033[K  %llu/%llu slices  %.2f GB/s  ETA %.0f s",
+            (unsigned long long)done, (unsigned long long)total,
+            rate * (double)total_bytes / (double)total / 1e9, eta);
+    fflush(stderr);
+}
+
 static volatile sig_atomic_t stop_signal;
 
 static void on_stop_signal(int sig) { stop_signal = sig; }
@@ -243,6 +265,7 @@ int sf_job_run(sf_job *job, sf_rank_stats *st, uint64_t *disk_bytes, sf_verify_r
     for (int k = 0; k < work.nplans; k++)
         st->nz += work.plans[k].zr.nz;
     memcpy(st->host, host, sizeof st->host - 1); /* truncating long host names is fine here */
+    st->unit_bytes = work.unit_elems * es;
 
     int resuming = job->done != NULL;
     sf_target target = {.comm = MPI_COMM_WORLD, .path = job->path ? partial : NULL,
@@ -282,6 +305,12 @@ int sf_job_run(sf_job *job, sf_rank_stats *st, uint64_t *disk_bytes, sf_verify_r
     char why[160];
     sf_pipeline *pipe = sf_pipeline_start(&o->spec, o->shape, &work,
                                           sf_job_overlap(o, why, sizeof why));
+    /* A progress line for a person watching: rank 0 on a terminal, table format, not -q. */
+    int show = rank == 0 && o->verbosity >= 0 && o->format == SF_FORMAT_TABLE &&
+               isatty(STDERR_FILENO);
+    SF_MPI_CHECK(MPI_Bcast(&show, 1, MPI_INT, 0, MPI_COMM_WORLD));
+    uint64_t done_here = job->resumed, shown_at = 0;
+    double last_show = 0;
     int interrupted = 0;
     for (uint64_t i = 0; i < ncalls && !interrupted; i++) {
         sf_box box;
@@ -292,8 +321,17 @@ int sf_job_run(sf_job *job, sf_rank_stats *st, uint64_t *disk_bytes, sf_verify_r
         sf_pipeline_release(pipe, i);
         st->bytes += box.count[0] * box.count[1] * box.count[2] * es;
         sf_zrange fin;
-        if (sf_work_completes(&work, i, &fin))
+        if (sf_work_completes(&work, i, &fin)) {
             memset(mine + fin.z0, 1, fin.nz);
+            done_here += fin.nz;
+        }
+        if (show) {
+            uint64_t mine_new = done_here - shown_at, total = 0;
+            shown_at = done_here;
+            SF_MPI_CHECK(MPI_Allreduce(&mine_new, &total, 1, MPI_UINT64_T, MPI_SUM,
+                                       MPI_COMM_WORLD));
+            progress_line(&last_show, total, Z, job->resumed, sf_now() - t0, Z * slice_bytes(o));
+        }
         if (!job->path)
             continue;
         /* Every rank agrees, once per unit, whether to checkpoint and whether to stop. */
@@ -306,6 +344,8 @@ int sf_job_run(sf_job *job, sf_rank_stats *st, uint64_t *disk_bytes, sf_verify_r
         }
         interrupted = flags[0];
     }
+    if (show && rank == 0)
+        fputs("\r\033[K", stderr); /* the summary replaces the progress line */
     if (interrupted)
         sf_pipeline_stop(pipe);
     sf_pipeline_finish(pipe, &st->t_gen, &st->t_wait);

@@ -28,6 +28,7 @@
 #include "sf_error.h"
 #include "sf_job.h"
 #include "sf_options.h"
+#include "sf_output.h"
 #include "sf_summary.h"
 #include "sf_version.h"
 
@@ -44,6 +45,13 @@ static int backend_names(char *buf, size_t len)
 static int verify_command(const sf_options *opt)
 {
     const sf_backend *be = sf_backend_for_path(opt->verify_path);
+    size_t plen = strlen(opt->verify_path);
+    if (!be && ((plen > 3 && !strcmp(opt->verify_path + plen - 3, ".h5") &&
+                 sf_backend_missing("hdf5")) ||
+                (plen > 3 && !strcmp(opt->verify_path + plen - 3, ".nc") &&
+                 sf_backend_missing("pnetcdf"))))
+        return sf_error("cannot verify '%s': its backend was not built in (make HDF5=0 or "
+                        "PNETCDF=0)", opt->verify_path);
     if (!be)
         return sf_error("cannot tell the format of '%s'; accepted: a .h5, .nc, .npy or .zarr "
                         "file written by slabfill", opt->verify_path);
@@ -114,10 +122,14 @@ static int run(int argc, char **argv)
     if (opt.compare)
         return sf_compare_run(&opt);
 
-    const sf_backend *be = sf_backend_find(opt.backend);
+    const sf_backend *be = opt.backend ? sf_backend_find(opt.backend) : sf_backends[0];
     if (!be) {
         char names[256];
         backend_names(names, sizeof names);
+        const char *why = sf_backend_missing(opt.backend);
+        if (why)
+            return sf_error("backend %s was not built in (this build used make %s); built in: "
+                            "%s", opt.backend, why, names);
         return sf_error("unknown --backend '%s'; accepted: %s", opt.backend, names);
     }
     char path[4096];
@@ -128,6 +140,15 @@ static int run(int argc, char **argv)
     if (!be->extension && (opt.output || opt.resume || opt.verify))
         return sf_error("backend %s writes no file; -o, --resume and --verify do not apply",
                         be->name);
+    if (opt.summary_file) { /* its directory must exist and be writable; appending is fine */
+        char why[SF_ERRLEN + 4096];
+        int bad = 0;
+        if (sf_rank() == 0)
+            bad = sf_output_check(opt.summary_file, 0, 1, 1, why, sizeof why);
+        SF_MPI_CHECK(MPI_Bcast(&bad, 1, MPI_INT, 0, MPI_COMM_WORLD));
+        if (bad)
+            return sf_error("--summary-file: %s", why);
+    }
     sf_job job = {.opt = &opt, .be = be, .path = be->extension ? path : NULL};
     int rc = sf_job_prepare(&job);
     if (rc)
@@ -149,6 +170,10 @@ static int run(int argc, char **argv)
                 (unsigned long long)v.first[1], (unsigned long long)v.first[2], path);
     if (all && opt.verbosity >= 0 && rc == SF_EXIT_OK)
         sf_summary_print(stdout, &info, all);
+    if (all && opt.summary_file && rc == SF_EXIT_OK) {
+        sf_totals t = sf_summary_totals(&info, all);
+        sf_summary_append(opt.summary_file, &info, &t);
+    }
     free(all);
     return rc;
 }

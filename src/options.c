@@ -170,6 +170,7 @@ const char *sf_options_usage(void)
            "  --checkpoint SECONDS   record progress at most this often (default 30; 0: every\n"
            "                         slab)\n"
            "  --verify               read the file back and check every value before renaming it\n"
+           "  --summary-file PATH    append this run's record to PATH (CSV; JSON Lines if .jsonl)\n"
            "  --hint KEY=VALUE       MPI-IO hint, repeatable; also SLABFILL_HINTS=\"k=v;k=v\"\n"
            "  --compare              run the seed article's comparison, one row per approach\n"
            "  --keep                 with --compare, keep the files it writes\n"
@@ -189,7 +190,7 @@ const char *sf_options_usage(void)
 
 enum { OPT_SHAPE = 256, OPT_DTYPE, OPT_DIST, OPT_SEED, OPT_SLAB, OPT_BUFFER, OPT_FORCE,
        OPT_FORMAT, OPT_BACKEND, OPT_INDEPENDENT, OPT_HINT, OPT_COMPARE, OPT_KEEP,
-       OPT_OVERLAP, OPT_NO_SYNC, OPT_RESUME, OPT_CHECKPOINT, OPT_VERIFY };
+       OPT_OVERLAP, OPT_NO_SYNC, OPT_RESUME, OPT_CHECKPOINT, OPT_VERIFY, OPT_SUMMARY_FILE };
 
 static const struct option long_options[] = {
     {"shape", required_argument, NULL, OPT_SHAPE},
@@ -207,6 +208,7 @@ static const struct option long_options[] = {
     {"resume", no_argument, NULL, OPT_RESUME},
     {"checkpoint", required_argument, NULL, OPT_CHECKPOINT},
     {"verify", no_argument, NULL, OPT_VERIFY},
+    {"summary-file", required_argument, NULL, OPT_SUMMARY_FILE},
     {"hint", required_argument, NULL, OPT_HINT},
     {"compare", no_argument, NULL, OPT_COMPARE},
     {"keep", no_argument, NULL, OPT_KEEP},
@@ -244,7 +246,7 @@ static int parse(int argc, char **argv, const char *env_hints, sf_options *o, ch
     *o = (sf_options){
         .shape = {500, 2000, 2000},
         .spec = {.seed = SF_DEFAULT_SEED, .dtype = SF_FLOAT32, .dist = SF_NORMAL},
-        .backend = "hdf5",
+        .backend = NULL, /* the first built-in backend */
         .slab = 1,
         .buffer = SF_DEFAULT_BUFFER,
         .format = SF_FORMAT_TABLE,
@@ -350,6 +352,12 @@ static int parse(int argc, char **argv, const char *env_hints, sf_options *o, ch
         case OPT_NO_SYNC: o->no_sync = 1; break;
         case OPT_RESUME: o->resume = 1; break;
         case OPT_VERIFY: o->verify = 1; break;
+        case OPT_SUMMARY_FILE:
+            if (optarg[0] == '\0')
+                return usage_error(err, errlen, "empty --summary-file%s; accepted: a file path",
+                                   "");
+            o->summary_file = optarg;
+            break;
         case OPT_CHECKPOINT: {
             uint64_t sec;
             char tmp[SF_ERRLEN];

@@ -2,7 +2,10 @@
  * Units follow the seed article: GB = 1e9 bytes, MB = 1e6 bytes. */
 #include "sf_summary.h"
 
+#include <errno.h>
 #include <inttypes.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,10 +53,15 @@ sf_totals sf_summary_totals(const sf_run_info *run, const sf_rank_stats *all)
         t.write_mean += s->t_write / P;
         t.rss_sum += s->peak_rss;
         t.bytes += s->bytes;
-        int seen = 0;
+        t.rank_bytes_max = MAXF(t.rank_bytes_max, s->bytes);
+        t.unit_bytes = MAXF(t.unit_bytes, s->unit_bytes);
+        int seen = 0, same = 0;
         for (int q = 0; q < r && !seen; q++)
             seen = strcmp(all[q].host, s->host) == 0;
         t.hosts += !seen;
+        for (int q = 0; q < P; q++)
+            same += strcmp(all[q].host, s->host) == 0;
+        t.ranks_per_host_max = same > t.ranks_per_host_max ? same : t.ranks_per_host_max;
     }
     const uint64_t *sh = run->opt->shape;
     t.calc_bytes = sh[0] * sh[1] * sh[2] * sf_dtype_size(run->opt->spec.dtype);
@@ -143,7 +151,7 @@ static void print_table(FILE *out, const sf_run_info *run, const sf_rank_stats *
 }
 
 /* One record, as (key, value) pairs shared by CSV and JSON. Keys carry their units. */
-enum { MAX_FIELDS = 32 };
+enum { MAX_FIELDS = 64 };
 typedef struct {
     const char *key;
     char val[512];
@@ -195,6 +203,35 @@ static int fields(const sf_run_info *run, const sf_totals *t, const char *approa
     F("file_storage_bytes", 0, "%" PRIu64, run->file ? run->file_disk_bytes : 0);
     F("bandwidth_GBps", 0, "%.6f", rate(t->bytes, t->elapsed));
     F("generate_GBps", 0, "%.6f", rate(t->bytes, t->gen_max));
+    /* IOR's summary names, where they mean the same thing (one write, one repetition). */
+    double mib = t->elapsed > 0 ? (double)t->bytes / 1048576.0 / t->elapsed : 0.0;
+    const char *api = !strcmp(run->backend, "hdf5")      ? "HDF5"
+                      : !strcmp(run->backend, "pnetcdf") ? "NCMPI"
+                      : !strcmp(run->backend, "mpiio")   ? "MPIIO"
+                      : !strcmp(run->backend, "zarr")    ? "POSIX"
+                                                         : "DUMMY";
+    F("operation", 1, "write");
+    F("API", 1, "%s", api);
+    F("numTasks", 0, "%d", run->nranks);
+    F("tasksPerNode", 0, "%d", t->ranks_per_host_max);
+    F("segmentCount", 0, "1");
+    F("blockSize", 0, "%llu", (unsigned long long)t->rank_bytes_max);
+    F("transferSize", 0, "%llu", (unsigned long long)t->unit_bytes);
+    F("filePerProc", 0, "0");
+    F("repetitions", 0, "1");
+    F("bwMaxMIB", 0, "%.6f", mib);
+    F("bwMinMIB", 0, "%.6f", mib);
+    F("bwMeanMIB", 0, "%.6f", mib);
+    F("bwStdMIB", 0, "0");
+    F("MeanTime", 0, "%.6f", t->elapsed);
+    F("xsizeMiB", 0, "%.6f", (double)t->bytes / 1048576.0);
+    char stamp[32];
+    time_t now = time(NULL);
+    struct tm tmv;
+    strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tmv));
+    F("timestamp", 1, "%s", stamp);
+    const char *job = getenv("SLURM_JOB_ID");
+    F("job_id", 1, "%s", job ? job : "");
 #undef F
     return i;
 }
@@ -254,6 +291,20 @@ void sf_summary_record(FILE *out, const sf_run_info *run, const sf_totals *t, sf
             fputs(f[i].val, out);
     }
     fputs("}\n", out);
+}
+
+void sf_summary_append(const char *path, const sf_run_info *run, const sf_totals *t)
+{
+    size_t n = strlen(path);
+    int jsonl = n > 6 && strcmp(path + n - 6, ".jsonl") == 0;
+    struct stat st;
+    int fresh = stat(path, &st) != 0 || st.st_size == 0;
+    FILE *f = sf_xfopen(path, "a");
+    if (fresh && !jsonl)
+        sf_summary_record(f, run, t, SF_FORMAT_CSV, 1, NULL);
+    sf_summary_record(f, run, t, jsonl ? SF_FORMAT_JSON : SF_FORMAT_CSV, 0, NULL);
+    if (fflush(f) != 0 || ferror(f) || fclose(f) != 0)
+        sf_die(__FILE__, __LINE__, "fclose", "%s: %s", path, strerror(errno));
 }
 
 void sf_summary_print(FILE *out, const sf_run_info *run, const sf_rank_stats *all)

@@ -86,4 +86,45 @@ with tempfile.TemporaryDirectory() as tmp:
     quiet = run(0, "--shape", "2x3x4", "-o", out, "--force", "-q")
     case("quiet-prints-nothing", quiet == "", quiet)
 
+    # --summary-file: one record per run, a header only on the first write; JSON Lines too.
+    csv_path, jsonl = os.path.join(tmp, "runs.csv"), os.path.join(tmp, "runs.jsonl")
+    for n in (1, 2):
+        run(n, "--shape", "7x9x11", "-o", out, "--force", "-q", "--summary-file", csv_path)
+        run(n, "--shape", "7x9x11", "-o", out, "--force", "-q", "--summary-file", jsonl)
+    rows = list(csv.DictReader(open(csv_path)))
+    lines = open(csv_path).read().splitlines()
+    case("summary-file-csv-header-once", len(lines) == 3 and len(rows) == 2 and
+         [r["ranks"] for r in rows] == ["1", "2"] and lines[0].startswith("version,"), lines)
+    recs = [json.loads(l) for l in open(jsonl)]
+    ior = {"API", "numTasks", "tasksPerNode", "blockSize", "transferSize", "bwMeanMIB",
+           "MeanTime", "xsizeMiB"}
+    case("summary-file-jsonl-ior-keys", len(recs) == 2 and ior <= set(recs[1]) and
+         recs[1]["numTasks"] == 2 and recs[1]["API"] == "HDF5" and
+         abs(recs[1]["xsizeMiB"] - 7 * 9 * 11 * 4 / 2**20) < 1e-6 and
+         abs(recs[1]["MeanTime"] - recs[1]["elapsed_s"]) < 1e-6, recs)
+
+    # Progress: one updating line on a terminal, nothing off a terminal or with -q.
+    import pty
+    master, slave = pty.openpty()
+    p = subprocess.Popen([SLABFILL, "--shape", "40x500x500", "-o", out, "--force",
+                          "--checkpoint", "0"], stdout=subprocess.DEVNULL, stderr=slave)
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    p.wait()
+    os.close(master)
+    case("progress-line-on-a-terminal", p.returncode == 0 and b"/40 slices" in seen and
+         b"ETA" in seen and b"40/40 slices" in seen, seen[-300:])
+    piped = subprocess.run([SLABFILL, "--shape", "40x500x500", "-o", out, "--force"],
+                           capture_output=True, text=True)
+    case("no-progress-off-a-terminal", "ETA" not in piped.stderr and piped.stderr == "",
+         piped.stderr)
+
 sys.exit(1 if failed else 0)

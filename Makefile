@@ -82,6 +82,11 @@ run: deps slabfill
 check: deps slabfill $(TESTS)
 	@MPIRUN="$(MPIRUN)" PYTHON="$(PYTHON)" SANITIZE="$(SANITIZE)" tests/run
 
+# The jobs/ scripts on a real single-host Slurm (tests/slurm_test.sh); SLURM_TESTS=skip skips.
+check-slurm: slabfill
+	@scripts/install-deps slurm
+	@MPIRUN="$(MPIRUN)" PYTHON="$(PYTHON)" tests/run slurm
+
 # Static analysis, configured in .clang-tidy and tests/cppcheck.supp; both must be silent.
 lint:
 	cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,performance,portability \
@@ -111,4 +116,4 @@ install: slabfill
 clean:
 	rm -f slabfill libslabfill.a src/*.o $(TESTS) tests/*.o tests/fuzz_options .flags
 
-.PHONY: all deps run check lint fuzz bench install clean FORCE
+.PHONY: all deps run check check-slurm lint fuzz bench install clean FORCE

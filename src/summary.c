@@ -190,11 +190,15 @@ static int fields(const sf_run_info *run, const sf_totals *t, const char *approa
     F("overlap", 0, "%s", run->overlap_used ? "true" : "false");
     F("sync", 0, "%s", o->no_sync ? "false" : "true");
     F("resumed_slices", 0, "%llu", (unsigned long long)run->resumed);
-    if (run->verify) {
-        const sf_verify_result *v = run->verify;
-        F("verify_values", 0, "%llu", (unsigned long long)v->values);
-        F("verify_mismatches", 0, "%llu", (unsigned long long)v->mismatches);
-    }
+    /* Always present, so every record of a CSV file has the same columns: empty (null in
+     * JSON) when the run did not verify. */
+    const sf_verify_result *v = run->verify;
+    F("verify_values", 0, "%s", "");
+    if (v)
+        snprintf(f[i - 1].val, sizeof f[i - 1].val, "%llu", (unsigned long long)v->values);
+    F("verify_mismatches", 0, "%s", "");
+    if (v)
+        snprintf(f[i - 1].val, sizeof f[i - 1].val, "%llu", (unsigned long long)v->mismatches);
     F("calculated_storage_bytes", 0, "%" PRIu64, t->calc_bytes);
     F("bytes_written", 0, "%" PRIu64, t->bytes);
     F("peak_rss_bytes_max", 0, "%" PRIu64, t->rss_max);
@@ -288,7 +292,7 @@ void sf_summary_record(FILE *out, const sf_run_info *run, const sf_totals *t, sf
         if (f[i].is_string)
             json_string(out, f[i].val);
         else
-            fputs(f[i].val, out);
+            fputs(f[i].val[0] ? f[i].val : "null", out);
     }
     fputs("}\n", out);
 }

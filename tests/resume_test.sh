@@ -141,8 +141,9 @@ check output-dir-removed-midrun-fails bash -c "[ $rc = 1 ] && grep -qE 'failed: 
 # 7. The output directory made read-only mid-run. Root ignores permission bits, so this runs
 # as user nobody, single rank, without mpirun.
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
-    mkdir ro && chown nobody ro && chmod 755 "$SCRATCH"
-    setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME=/tmp "$SLABFILL" \
+    # nobody may not reach the checkout (a private temp dir, say): run a copy from scratch.
+    mkdir ro && chown nobody ro && chmod 755 "$SCRATCH" && cp "$SLABFILL" ./slabfill-copy
+    setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME=/tmp ./slabfill-copy \
         "${ARGS[@]}" -o ro/out.npy >ro.out 2>ro.err &
     BG=$!
     wait_for ro/.out.npy.partial.progress 5

@@ -234,8 +234,9 @@ static int fields(const sf_run_info *run, const sf_totals *t, const char *approa
     struct tm tmv;
     strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tmv));
     F("timestamp", 1, "%s", stamp);
-    const char *job = getenv("SLURM_JOB_ID");
+    const char *job = getenv("SLURM_JOB_ID"), *study = getenv("SLABFILL_STUDY");
     F("job_id", 1, "%s", job ? job : "");
+    F("study", 1, "%.100s", study ? study : ""); /* groups records for scripts/plot-scaling */
 #undef F
     return i;
 }

@@ -95,6 +95,11 @@ want = [(n, 4 * n * 300 * 300 * 4, True) for n in (1, 2, 4)]
 assert got == want, (got, want, [(r["ranks"], r["bytes_written"], r["job_id"], r["shape_z"]) for r in csv.DictReader(open(sys.argv[1]))])
 PY
 
+# The weak-scaling records plot (scripts/plot-scaling, matplotlib).
+check plot-scaling-writes-three-pngs bash -c "$(printf '%q ' "$PYTHON" \
+    "$TOP/scripts/plot-scaling") $RESULTS -o $D/plots >/dev/null && for f in bandwidth memory \
+    time; do [ \$(stat -c %s $D/plots/scaling-\$f.png) -gt 10000 ] || exit 1; done"
+
 # A job warned by Slurm (SIGUSR1, as --signal sends before the time limit) stops with its
 # progress saved, requeues itself, and the requeued run resumes and finishes the file.
 timeout 300 sbatch --parsable -J slabfill-requeue -n 2 -o "$D/out/%x-%j.out" \

@@ -196,17 +196,13 @@ static void print_file_info(const sf_job *job, void *handle)
         SF_MPI_CHECK(MPI_Info_free(&info));
 }
 
-/* Rank 0's terminal line: slices done of all, rate and ETA, at most 4 times a second. The
- * counts arrive as increments; *last holds the time of the last print. */
-static void progress_line(double *last, uint64_t increment, uint64_t total, uint64_t resumed,
-                          double elapsed, uint64_t total_bytes)
+/* Rank 0's terminal line: slices done of all, rate and ETA, at most 4 times a second.
+ * *done counts slices over all ranks (it starts at the resumed count); *last holds the time of
+ * the last print. */
+static void progress_line(double *last, uint64_t *done_all, uint64_t increment, uint64_t total,
+                          uint64_t resumed, double elapsed, uint64_t total_bytes)
 {
-    static uint64_t done;
-    if (elapsed < *last) /* a new run in this process (--compare) */
-        done = 0;
-    if (done == 0)
-        done = resumed;
-    done += increment;
+    uint64_t done = *done_all += increment;
     if (sf_rank() != 0 || (elapsed - *last < 0.25 && done < total))
         return;
     *last = elapsed;
@@ -281,13 +277,17 @@ int sf_job_run(sf_job *job, sf_rank_stats *st, uint64_t *disk_bytes, sf_verify_r
     if (job->done)
         memcpy(mine, job->done, Z);
 
+    /* A clean stop only means something when there is a file to resume; without one the
+     * signals keep their default effect. */
     struct sigaction sa = {.sa_handler = on_stop_signal}, old_term, old_usr1, old_int;
     sa.sa_flags = SA_RESTART;
     sigemptyset(&sa.sa_mask);
     stop_signal = 0;
-    SF_SYS_CHECK(sigaction(SIGTERM, &sa, &old_term));
-    SF_SYS_CHECK(sigaction(SIGUSR1, &sa, &old_usr1));
-    SF_SYS_CHECK(sigaction(SIGINT, &sa, &old_int));
+    if (job->path) {
+        SF_SYS_CHECK(sigaction(SIGTERM, &sa, &old_term));
+        SF_SYS_CHECK(sigaction(SIGUSR1, &sa, &old_usr1));
+        SF_SYS_CHECK(sigaction(SIGINT, &sa, &old_int));
+    }
 
     /* A partial left by an interrupted run is only here with --force or --resume. */
     if (job->path && rank == 0 && !resuming) {
@@ -309,7 +309,7 @@ int sf_job_run(sf_job *job, sf_rank_stats *st, uint64_t *disk_bytes, sf_verify_r
     int show = rank == 0 && o->verbosity >= 0 && o->format == SF_FORMAT_TABLE &&
                isatty(STDERR_FILENO);
     SF_MPI_CHECK(MPI_Bcast(&show, 1, MPI_INT, 0, MPI_COMM_WORLD));
-    uint64_t done_here = job->resumed, shown_at = 0;
+    uint64_t done_here = job->resumed, shown_at = job->resumed, done_all = job->resumed;
     double last_show = 0;
     int interrupted = 0;
     for (uint64_t i = 0; i < ncalls && !interrupted; i++) {
@@ -330,7 +330,8 @@ int sf_job_run(sf_job *job, sf_rank_stats *st, uint64_t *disk_bytes, sf_verify_r
             shown_at = done_here;
             SF_MPI_CHECK(MPI_Allreduce(&mine_new, &total, 1, MPI_UINT64_T, MPI_SUM,
                                        MPI_COMM_WORLD));
-            progress_line(&last_show, total, Z, job->resumed, sf_now() - t0, Z * slice_bytes(o));
+            progress_line(&last_show, &done_all, total, Z, job->resumed, sf_now() - t0,
+                          Z * slice_bytes(o));
         }
         if (!job->path)
             continue;
@@ -353,9 +354,11 @@ int sf_job_run(sf_job *job, sf_rank_stats *st, uint64_t *disk_bytes, sf_verify_r
     job->be->close(h);
     st->t_close = sf_now() - tc;
     SF_MPI_CHECK(MPI_Barrier(MPI_COMM_WORLD));
-    SF_SYS_CHECK(sigaction(SIGTERM, &old_term, NULL));
-    SF_SYS_CHECK(sigaction(SIGUSR1, &old_usr1, NULL));
-    SF_SYS_CHECK(sigaction(SIGINT, &old_int, NULL));
+    if (job->path) {
+        SF_SYS_CHECK(sigaction(SIGTERM, &old_term, NULL));
+        SF_SYS_CHECK(sigaction(SIGUSR1, &old_usr1, NULL));
+        SF_SYS_CHECK(sigaction(SIGINT, &old_int, NULL));
+    }
 
     int status = SF_EXIT_OK;
     if (interrupted) {

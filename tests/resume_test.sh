@@ -51,6 +51,16 @@ for sig in USR1 TERM; do
         [ ! -e .sig$sig.npy.partial ] && [ ! -e .sig$sig.npy.partial.progress ]"
 done
 
+# Without a file to resume (null, memory), the signals keep their default effect: no run
+# may swallow a SIGTERM and carry on.
+"$SLABFILL" -q --backend null --shape 40000x1000x1000 &
+BG=$!
+sleep 0.5
+kill -TERM "$BG"
+wait "$BG"
+rc=$?
+check null-backend-ends-on-sigterm bash -c "[ $rc = 143 ]"
+
 # 2. SIGKILL early (nothing recorded yet), midway and late; resume on a different rank count.
 for point in early:0:1 middle:60:3 late:96:1; do
     IFS=: read -r name at resume_p <<<"$point"

@@ -99,6 +99,9 @@ assert f64 - h5 > 400e6, peak
     --shape 64x1000x1000 >/dev/null"
 fi
 # A --compare output that exists is not replaced without --force.
+touch slabfill-compare.npy
+before=$(ls -A; cksum slabfill-compare.npy)
 check compare-refuses-existing bash -c "$(printf '%q ' "$SLABFILL") --compare --shape 2x2x2 \
-    2>&1 | grep -q 'exists'"
+    2>&1 | grep -q \"output 'slabfill-compare.npy' exists\" && [ \"$before\" = \"\$(ls -A; \
+    cksum slabfill-compare.npy)\" ]"
 finish

@@ -99,6 +99,7 @@ assert f64 - h5 > 400e6, peak
     --shape 64x1000x1000 >/dev/null"
 fi
 # A --compare output that exists is not replaced without --force.
+mkdir ../cmp2 && cd ../cmp2 || exit 1
 touch slabfill-compare.npy
 before=$(ls -A; cksum slabfill-compare.npy)
 check compare-refuses-existing bash -c "$(printf '%q ' "$SLABFILL") --compare --shape 2x2x2 \

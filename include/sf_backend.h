@@ -69,6 +69,13 @@ typedef struct sf_backend {
  * slash allowed), or NULL. */
 const sf_backend *sf_backend_for_path(const char *path);
 
+/* Contract: rank 0 reads path's metadata with read (returning 0, or -1 with a reason), and every
+ * rank of comm gets the same result: 0 with meta filled, or -1 with the reason in err.
+ * Collective. For formats whose metadata is a small file read with plain stdio. */
+typedef int (*sf_meta_reader)(const char *path, sf_file_meta *meta, char *err, size_t errlen);
+int sf_meta_bcast(MPI_Comm comm, const char *path, sf_meta_reader read, sf_file_meta *meta,
+                  char *err, size_t errlen);
+
 /* Contract: parses the metadata words shared by every format ("seed", "shape", "dtype",
  * "distribution", "value_spec" as key/value strings) into meta. Returns 0, or -1 with a reason. */
 int sf_meta_set(sf_file_meta *meta, const char *key, const char *value, char *err,

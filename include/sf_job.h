@@ -18,9 +18,13 @@ typedef struct {
     /* Filled by sf_job_prepare: */
     unsigned char *done;   /* resumed run: slices already complete (shape[0] bytes), else NULL */
     uint64_t resumed;      /* how many slices were already complete */
+    int overlap;           /* whether the generator thread runs (--overlap, decided once) */
+    char overlap_why[160]; /* how that was decided, in words for the summary */
 } sf_job;
 
-/* Contract: collective. Checks, on rank 0, that the output may be written (sf_output_check),
+/* Contract: collective. Decides --overlap (auto: the generator thread runs only when every
+ * rank on every node has a spare core, from the CPU affinity mask where the OS has one).
+ * Checks, on rank 0, that the output may be written (sf_output_check),
  * that there is space for it, and for --resume that a leftover partial was written with the
  * same backend, seed, shape, dtype, distribution and value spec; then shares what is already
  * done. Every rank returns the same verdict: 0, or SF_EXIT_USAGE / SF_EXIT_FAILURE after rank 0
@@ -38,9 +42,5 @@ int sf_job_run(sf_job *job, sf_rank_stats *st, uint64_t *disk_bytes, sf_verify_r
 /* Contract: frees what sf_job_prepare allocated. */
 void sf_job_release(sf_job *job);
 
-/* Contract: collective. Whether to run the generator thread for opt->overlap, and why, in
- * words for the summary. auto: on only when every rank on every node has a spare core
- * (cores from the CPU affinity mask where the OS has one). */
-int sf_job_overlap(const sf_options *opt, char *why, size_t len);
 
 #endif

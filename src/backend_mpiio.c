@@ -143,42 +143,29 @@ static int parse_header(const char *hdr, const char *path, sf_file_meta *meta, c
     return 0;
 }
 
+/* Rank 0's reader for sf_meta_bcast: the 4096-byte header, with plain stdio. */
+static int npy_read_meta(const char *path, sf_file_meta *meta, char *err, size_t errlen)
+{
+    char hdr[NPY_DATA_OFFSET] = "";
+    FILE *f = fopen(path, "rb");
+    size_t got = f ? fread(hdr, 1, sizeof hdr, f) : 0;
+    if (f)
+        fclose(f); /* read-only: nothing to lose */
+    if (got != sizeof hdr) {
+        snprintf(err, errlen, "%s is shorter than a slabfill .npy header", path);
+        return -1;
+    }
+    return parse_header(hdr, path, meta, err, errlen);
+}
+
 static void *npy_open_read(MPI_Comm comm, const char *path, sf_file_meta *meta, char *err,
                            size_t errlen)
 {
+    if (sf_meta_bcast(comm, path, npy_read_meta, meta, err, errlen) != 0)
+        return NULL;
     npy_handle *h = sf_xcalloc(1, sizeof *h);
-    int rank, rc = MPI_File_open(comm, path, MPI_MODE_RDONLY, MPI_INFO_NULL, &h->fh);
-    SF_MPI_CHECK(MPI_Comm_rank(comm, &rank));
-    if (rc != MPI_SUCCESS) {
-        snprintf(err, errlen, "%s cannot be opened", path);
-        free(h);
-        return NULL;
-    }
+    SF_MPI_CHECK(MPI_File_open(comm, path, MPI_MODE_RDONLY, MPI_INFO_NULL, &h->fh));
     SF_MPI_CHECK(MPI_File_set_errhandler(h->fh, MPI_ERRORS_RETURN));
-    struct {
-        sf_file_meta meta;
-        int ok;
-        char err[256];
-    } r = {.ok = 0};
-    if (rank == 0) {
-        char hdr[NPY_DATA_OFFSET] = "";
-        MPI_Status st;
-        int got = 0;
-        SF_MPI_CHECK(MPI_File_read_at(h->fh, 0, hdr, NPY_DATA_OFFSET, MPI_BYTE, &st));
-        SF_MPI_CHECK(MPI_Get_count(&st, MPI_BYTE, &got));
-        r.ok = got == NPY_DATA_OFFSET &&
-               parse_header(hdr, path, &r.meta, r.err, sizeof r.err) == 0;
-        if (got != NPY_DATA_OFFSET)
-            snprintf(r.err, sizeof r.err, "%s is shorter than a slabfill .npy header", path);
-    }
-    SF_MPI_CHECK(MPI_Bcast(&r, (int)sizeof r, MPI_BYTE, 0, comm));
-    if (!r.ok) {
-        snprintf(err, errlen, "%s", r.err);
-        SF_MPI_CHECK(MPI_File_close(&h->fh));
-        free(h);
-        return NULL;
-    }
-    *meta = r.meta;
     h->es = sf_dtype_size(meta->spec.dtype);
     h->type = meta->spec.dtype == SF_FLOAT64 ? MPI_DOUBLE : MPI_FLOAT;
     h->X = meta->shape[1];

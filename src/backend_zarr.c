@@ -212,54 +212,52 @@ static int json_value(const char *text, const char *key, char *buf, size_t len)
     return n ? 0 : -1;
 }
 
+/* NAME.zarr/data for a store path given with or without trailing slashes. */
+static void data_dir(const char *path, char *dir, size_t len)
+{
+    int n = snprintf(dir, len, "%s", path);
+    while (n > 1 && dir[n - 1] == '/')
+        dir[--n] = '\0';
+    snprintf(dir + n, len - (size_t)n, "/data");
+}
+
+/* Rank 0's reader for sf_meta_bcast: our own data/.zattrs. */
+static int zarr_read_meta(const char *path, sf_file_meta *meta, char *err, size_t errlen)
+{
+    char dir[ZPATH], p[ZPATH + 32], text[4096] = "", v[64];
+    data_dir(path, dir, sizeof dir);
+    snprintf(p, sizeof p, "%s/.zattrs", dir);
+    FILE *f = fopen(p, "r");
+    size_t n = f ? fread(text, 1, sizeof text - 1, f) : 0;
+    if (f)
+        fclose(f); /* read-only: nothing to lose */
+    text[n] = '\0';
+    if (n == 0) {
+        snprintf(err, errlen, "%s has no readable data/.zattrs: not a slabfill zarr store", path);
+        return -1;
+    }
+    static const char *const keys[] = {"seed", "shape", "dtype", "distribution", "value_spec"};
+    for (int i = 0; i < 5; i++) {
+        if (json_value(text, keys[i], v, sizeof v) != 0) {
+            snprintf(err, errlen, "%s: data/.zattrs lacks %s: not a slabfill store", path,
+                     keys[i]);
+            return -1;
+        }
+        if (sf_meta_set(meta, keys[i], v, err, errlen) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 static void *zarr_open_read(MPI_Comm comm, const char *path, sf_file_meta *meta, char *err,
                             size_t errlen)
 {
+    if (sf_meta_bcast(comm, path, zarr_read_meta, meta, err, errlen) != 0)
+        return NULL;
     zarr_handle *h = sf_xcalloc(1, sizeof *h);
     h->comm = comm;
     h->fd = -1;
-    int len = snprintf(h->dir, sizeof h->dir, "%s", path);
-    while (len > 1 && h->dir[len - 1] == '/')
-        h->dir[--len] = '\0';
-    snprintf(h->dir + len, sizeof h->dir - (size_t)len, "/data");
-    int rank;
-    SF_MPI_CHECK(MPI_Comm_rank(comm, &rank));
-    struct {
-        sf_file_meta meta;
-        int ok;
-        char err[256];
-    } r = {.ok = 0};
-    if (rank == 0) {
-        char p[ZPATH + 32], text[4096] = "", v[64];
-        snprintf(p, sizeof p, "%s/.zattrs", h->dir);
-        FILE *f = fopen(p, "r");
-        size_t n = f ? fread(text, 1, sizeof text - 1, f) : 0;
-        if (f)
-            fclose(f);
-        text[n] = '\0';
-        static const char *const keys[] = {"seed", "shape", "dtype", "distribution",
-                                           "value_spec"};
-        r.ok = n > 0;
-        if (!r.ok)
-            snprintf(r.err, sizeof r.err, "%s has no readable data/.zattrs: not a slabfill "
-                     "zarr store", path);
-        for (int i = 0; i < 5 && r.ok; i++) {
-            if (json_value(text, keys[i], v, sizeof v) != 0) {
-                snprintf(r.err, sizeof r.err, "%s: data/.zattrs lacks %s: not a slabfill store",
-                         path, keys[i]);
-                r.ok = 0;
-            } else if (sf_meta_set(&r.meta, keys[i], v, r.err, sizeof r.err) != 0) {
-                r.ok = 0;
-            }
-        }
-    }
-    SF_MPI_CHECK(MPI_Bcast(&r, (int)sizeof r, MPI_BYTE, 0, comm));
-    if (!r.ok) {
-        snprintf(err, errlen, "%s", r.err);
-        free(h);
-        return NULL;
-    }
-    *meta = r.meta;
+    data_dir(path, h->dir, sizeof h->dir);
     h->es = sf_dtype_size(meta->spec.dtype);
     h->X = meta->shape[1];
     h->Y = meta->shape[2];

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sf_backend.h"
+#include "sf_error.h"
 #include "sf_options.h"
 
 #ifndef SF_HAVE_HDF5
@@ -79,6 +80,27 @@ int sf_meta_set(sf_file_meta *meta, const char *key, const char *value, char *er
 bad:
     snprintf(err, errlen, "metadata %s has the unexpected value '%s'", key, value);
     return -1;
+}
+
+int sf_meta_bcast(MPI_Comm comm, const char *path, sf_meta_reader read, sf_file_meta *meta,
+                  char *err, size_t errlen)
+{
+    struct {
+        sf_file_meta meta;
+        int ok;
+        char err[256];
+    } r = {.ok = 0};
+    int rank;
+    SF_MPI_CHECK(MPI_Comm_rank(comm, &rank));
+    if (rank == 0)
+        r.ok = read(path, &r.meta, r.err, sizeof r.err) == 0;
+    SF_MPI_CHECK(MPI_Bcast(&r, (int)sizeof r, MPI_BYTE, 0, comm));
+    if (!r.ok) {
+        snprintf(err, errlen, "%s", r.err);
+        return -1;
+    }
+    *meta = r.meta;
+    return 0;
 }
 
 const sf_backend *sf_backend_find(const char *name)

@@ -39,6 +39,7 @@ typedef struct {
     sf_totals totals;
     char path[64];
     int peak_valid;
+    sf_job job; /* prepared before the first row runs, so a bad row touches nothing */
 } row_result;
 
 static void print_table(const sf_options *opt, row_result *res, int nranks, int reset_ok)
@@ -96,11 +97,10 @@ int sf_compare_run(const sf_options *opt)
         res[i].opt.spec.dist = rows[i].dist;
         if (be[i]->extension)
             snprintf(res[i].path, sizeof res[i].path, "slabfill-compare%s", be[i]->extension);
-        sf_job job = {.opt = &res[i].opt, .be = be[i],
-                      .path = be[i]->extension ? res[i].path : NULL};
-        int rc = sf_job_prepare(&job);
-        sf_job_release(&job);
-        if (rc) {
+        res[i].job = (sf_job){.opt = &res[i].opt, .be = be[i],
+                              .path = be[i]->extension ? res[i].path : NULL};
+        int rc = sf_job_prepare(&res[i].job);
+        if (rc) { /* --compare takes no --resume, so prepared jobs hold nothing to release */
             free(res);
             return rc;
         }
@@ -113,14 +113,16 @@ int sf_compare_run(const sf_options *opt)
         reset_ok &= all;
         res[i].peak_valid = i == 0 || reset_ok;
 
-        sf_job job = {.opt = &res[i].opt, .be = be[i],
-                      .path = be[i]->extension ? res[i].path : NULL};
+        sf_job job = res[i].job;
         sf_rank_stats st;
         res[i].info = (sf_run_info){.opt = &res[i].opt, .backend = be[i]->name,
-                                    .file = job.path, .nranks = nranks};
-        res[i].info.overlap_used = sf_job_overlap(&res[i].opt, res[i].info.overlap_why,
-                                                  sizeof res[i].info.overlap_why);
-        if (sf_job_run(&job, &st, &res[i].info.file_disk_bytes, NULL) != SF_EXIT_OK) {
+                                    .file = job.path, .nranks = nranks,
+                                    .overlap_used = job.overlap};
+        snprintf(res[i].info.overlap_why, sizeof res[i].info.overlap_why, "%s",
+                 job.overlap_why);
+        int run_rc = sf_job_run(&job, &st, &res[i].info.file_disk_bytes, NULL);
+        sf_job_release(&job);
+        if (run_rc != SF_EXIT_OK) {
             free(res); /* stopped by a signal: the message is printed, the partial kept */
             return SF_EXIT_INTERRUPTED;
         }

@@ -26,6 +26,8 @@ static uint64_t slice_bytes(const sf_options *o)
     return o->shape[1] * o->shape[2] * sf_dtype_size(o->spec.dtype);
 }
 
+static int decide_overlap(const sf_options *opt, char *why, size_t len);
+
 /* Rank 0's side of sf_job_prepare: returns 0 or an exit status with the reason in err. */
 static int prepare_rank0(sf_job *job, unsigned char **done, char *err, size_t errlen)
 {
@@ -78,6 +80,7 @@ int sf_job_prepare(sf_job *job)
 {
     job->done = NULL;
     job->resumed = 0;
+    job->overlap = decide_overlap(job->opt, job->overlap_why, sizeof job->overlap_why);
     if (!job->path)
         return 0;
     char err[SF_ERRLEN + 3 * PATH_LEN] = "";
@@ -129,7 +132,7 @@ static void core_counts(int *mine, int *node)
 #endif
 }
 
-int sf_job_overlap(const sf_options *opt, char *why, size_t len)
+static int decide_overlap(const sf_options *opt, char *why, size_t len)
 {
     if (opt->overlap != SF_OVERLAP_AUTO) {
         snprintf(why, len, "--overlap %s", opt->overlap == SF_OVERLAP_ON ? "on" : "off");
@@ -196,13 +199,11 @@ static void print_file_info(const sf_job *job, void *handle)
         SF_MPI_CHECK(MPI_Info_free(&info));
 }
 
-/* Rank 0's terminal line: slices done of all, rate and ETA, at most 4 times a second.
- * *done counts slices over all ranks (it starts at the resumed count); *last holds the time of
- * the last print. */
-static void progress_line(double *last, uint64_t *done_all, uint64_t increment, uint64_t total,
-                          uint64_t resumed, double elapsed, uint64_t total_bytes)
+/* Rank 0's terminal line: slices done (over all ranks, the resumed ones included) of all,
+ * rate and ETA, at most 4 times a second; *last holds the time of the last print. */
+static void progress_line(double *last, uint64_t done, uint64_t total, uint64_t resumed,
+                          double elapsed, uint64_t total_bytes)
 {
-    uint64_t done = *done_all += increment;
     if (sf_rank() != 0 || (elapsed - *last < 0.25 && done < total))
         return;
     *last = elapsed;
@@ -302,14 +303,12 @@ int sf_job_run(sf_job *job, sf_rank_stats *st, uint64_t *disk_bytes, sf_verify_r
         sf_progress_write(record, &tmpl);
     }
     print_file_info(job, h);
-    char why[160];
-    sf_pipeline *pipe = sf_pipeline_start(&o->spec, o->shape, &work,
-                                          sf_job_overlap(o, why, sizeof why));
+    sf_pipeline *pipe = sf_pipeline_start(&o->spec, o->shape, &work, job->overlap);
     /* A progress line for a person watching: rank 0 on a terminal, table format, not -q. */
     int show = rank == 0 && o->verbosity >= 0 && o->format == SF_FORMAT_TABLE &&
                isatty(STDERR_FILENO);
     SF_MPI_CHECK(MPI_Bcast(&show, 1, MPI_INT, 0, MPI_COMM_WORLD));
-    uint64_t done_here = job->resumed, shown_at = job->resumed, done_all = job->resumed;
+    uint64_t done_here = 0; /* slices this rank completed in this run */
     double last_show = 0;
     int interrupted = 0;
     for (uint64_t i = 0; i < ncalls && !interrupted; i++) {
@@ -326,11 +325,10 @@ int sf_job_run(sf_job *job, sf_rank_stats *st, uint64_t *disk_bytes, sf_verify_r
             done_here += fin.nz;
         }
         if (show) {
-            uint64_t mine_new = done_here - shown_at, total = 0;
-            shown_at = done_here;
-            SF_MPI_CHECK(MPI_Allreduce(&mine_new, &total, 1, MPI_UINT64_T, MPI_SUM,
+            uint64_t total = 0;
+            SF_MPI_CHECK(MPI_Allreduce(&done_here, &total, 1, MPI_UINT64_T, MPI_SUM,
                                        MPI_COMM_WORLD));
-            progress_line(&last_show, &done_all, total, Z, job->resumed, sf_now() - t0,
+            progress_line(&last_show, job->resumed + total, Z, job->resumed, sf_now() - t0,
                           Z * slice_bytes(o));
         }
         if (!job->path)

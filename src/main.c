@@ -159,7 +159,8 @@ static int run(int argc, char **argv)
     sf_run_info info = {.opt = &opt, .backend = be->name, .file = job.path,
                         .resumed = job.resumed, .verify = opt.verify ? &v : NULL};
     SF_MPI_CHECK(MPI_Comm_size(MPI_COMM_WORLD, &info.nranks));
-    info.overlap_used = sf_job_overlap(&opt, info.overlap_why, sizeof info.overlap_why);
+    info.overlap_used = job.overlap;
+    snprintf(info.overlap_why, sizeof info.overlap_why, "%s", job.overlap_why);
     rc = sf_job_run(&job, &st, &info.file_disk_bytes, &v);
     sf_job_release(&job);
     sf_rank_stats *all = sf_summary_gather(&st, info.nranks);

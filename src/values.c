@@ -345,6 +345,7 @@ SF_CLONES static void fill_blocks(const sf_value_spec *spec, uint64_t b0, uint64
 {
     const uint32_t k0 = (uint32_t)spec->seed, k1 = (uint32_t)(spec->seed >> 32);
     uint32_t w[4 * CHUNK] __attribute__((aligned(64)));
+    float t[4 * CHUNK] __attribute__((aligned(64)));
     for (uint64_t done = 0; done < nblocks; done += CHUNK) {
         int n = nblocks - done < CHUNK ? (int)(nblocks - done) : CHUNK;
         philox_batch(b0 + done, n, k0, k1, w);
@@ -359,9 +360,22 @@ SF_CLONES static void fill_blocks(const sf_value_spec *spec, uint64_t b0, uint64
             }
         } else if (spec->dtype == SF_FLOAT32) {
             float *restrict o = (float *)out + 4 * done;
+            float *restrict t0 = t, *restrict t1 = t + CHUNK, *restrict t2 = t + 2 * CHUNK,
+                            *restrict t3 = t + 3 * CHUNK;
             for (int i = 0; i < n; i++) {
-                normal_f32(w0[i], w1[i], o + 4 * i);
-                normal_f32(w2[i], w3[i], o + 4 * i + 2);
+                float a[2], b[2];
+                normal_f32(w0[i], w1[i], a);
+                normal_f32(w2[i], w3[i], b);
+                t0[i] = a[0];
+                t1[i] = a[1];
+                t2[i] = b[0];
+                t3[i] = b[1];
+            }
+            for (int i = 0; i < n; i++) {
+                o[4 * i] = t0[i];
+                o[4 * i + 1] = t1[i];
+                o[4 * i + 2] = t2[i];
+                o[4 * i + 3] = t3[i];
             }
         } else if (spec->dist == SF_UNIFORM) {
             double *restrict o = (double *)out + 2 * done;

@@ -49,8 +49,59 @@ float sf_uniform_f32(uint32_t w) { return (float)(w >> 8) * 0x1p-24f; }
 
 /* ---- the math: inline, branch-free, so the batch loops vectorise ------------------------- */
 
-static const double LN2_HI = 6.93147180369123816490e-01; /* ln 2 split so e*LN2_HI is exact */
-static const double LN2_LO = 1.90821492927058770002e-10;
+/* Minimax polynomials, from scripts/fit-polynomials (which make check re-runs, so these are
+ * exactly its output). With z = s^2 or x^2:
+ *   ln(1+f) = 2s + 2s z LOG(z), s = f/(2+f);  sin x = x + x z SIN(z);  cos x = 1 + z COS(z). */
+/* LOG_F32: degree 2, weighted error 2^-30.2 */
+static const float LOG_F32[3] = {0x1.55557ap-2f, 0x1.995e9cp-3f, 0x1.31e678p-3f};
+/* SIN_F32: degree 2, weighted error 2^-28.05 */
+static const float SIN_F32[3] = {-0x1.555546p-3f, 0x1.11075cp-7f, -0x1.994cfap-13f};
+/* COS_F32: degree 3, weighted error 2^-34.11 */
+static const float COS_F32[4] = {-0x1p-1f, 0x1.55553ep-5f, -0x1.6c0878p-10f, 0x1.99327p-16f};
+/* LOG_F64: degree 6, weighted error 2^-59.48 */
+static const double LOG_F64[7] = {0x1.5555555555593p-2, 0x1.999999997fb31p-3,
+                                  0x1.24924942179d9p-3, 0x1.c71c51e7fc287p-4,
+                                  0x1.7466462b53cdp-4,  0x1.39a0f5267a387p-4,
+                                  0x1.2f0d8d08d7cb4p-4};
+/* SIN_F64: degree 5, weighted error 2^-58.0 */
+static const double SIN_F64[6] = {-0x1.5555555555549p-3, 0x1.111111110f861p-7,
+                                  -0x1.a01a019c0e4c4p-13, 0x1.71de3574ba856p-19,
+                                  -0x1.ae5e63cda9028p-26, 0x1.5d9246d794c83p-33};
+/* COS_F64: degree 6, weighted error 2^-64.72 */
+static const double COS_F64[7] = {-0x1p-1, 0x1.555555555553bp-5, -0x1.6c16c16c13edfp-10,
+                                  0x1.a01a019b6ac81p-16, -0x1.27e4f750502cep-22,
+                                  0x1.1ee9829e161c7p-29, -0x1.8f7f64a19a3a1p-37};
+
+/* Horner's rule, highest coefficient first; n is a constant at every call, so it unrolls. */
+static inline float poly_f(const float *c, int n, float z)
+{
+    float p = c[n - 1];
+    for (int i = n - 2; i >= 0; i--)
+        p = p * z + c[i];
+    return p;
+}
+
+static inline double poly_d(const double *c, int n, double z)
+{
+    double p = c[n - 1];
+    for (int i = n - 2; i >= 0; i--)
+        p = p * z + c[i];
+    return p;
+}
+
+#define NCOEF(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* Rotate (cos x, sin x) by q quarter turns. */
+#define ROTATE(q, cx, sx, c_out, s_out)                                                      \
+    do {                                                                                   \
+        unsigned qq_ = (unsigned)(q)&3u;                                                   \
+        *(c_out) = qq_ == 0 ? (cx) : qq_ == 1 ? -(sx) : qq_ == 2 ? -(cx) : (sx);           \
+        *(s_out) = qq_ == 0 ? (sx) : qq_ == 1 ? (cx) : qq_ == 2 ? -(sx) : -(cx);           \
+    } while (0)
+
+/* ln 2 split so that e * LN2_HI is exact; both are pre-multiplied by -2 (exact scaling). */
+static const double M2LN2_HI = -2 * 6.93147180369123816490e-01;
+static const double M2LN2_LO = -2 * 1.90821492927058770002e-10;
 static const double PI_2 = 1.57079632679489661923; /* radians per quarter turn */
 
 /* Exact uint32 -> double with only a signed 32-bit conversion, which every SIMD ISA has. */
@@ -68,58 +119,33 @@ static inline double pow2(int64_t k)
     return d;
 }
 
-/* -2 ln(u1) for u1 = n * 2^-bits, where dn is the integer n (1 <= n <= 2^bits) held exactly.
- * terms: how many odd terms of 2 atanh(s), s = f/(2+f), |s| <= 0.1716. */
-static inline double minus_two_ln(double dn, int bits, int terms)
+/* -2 ln(u1) for u1 = n * 2^-53, where dn is the integer n (1 <= n <= 2^53) held exactly. */
+static inline double minus_two_ln_f64(double dn)
 {
     uint64_t b;
     memcpy(&b, &dn, sizeof b);
     int64_t e = (int64_t)(b >> 52) - 1023; /* dn >= 1: no sign, no subnormals */
     /* Choose e so that n / 2^e is in [sqrt(1/2), sqrt(2)): compare the mantissa's top bits. */
     e += (b & UINT64_C(0x000fffffffffffff)) > UINT64_C(0x6a09e667f3bcc);
-    double p2e = pow2(e);
     /* n and 2^e are within a factor of two, so the subtraction is exact (Sterbenz), and so is
-     * the power-of-two scaling: f carries all of n's bits, even when u1 is within 2^-32 of 1. */
-    double f = (dn - p2e) * pow2(-e);
+     * the power-of-two scaling: f carries all of n's bits, even when u1 is within 2^-53 of 1. */
+    double f = (dn - pow2(e)) * pow2(-e);
     double s = f / (2.0 + f), z = s * s;
-    static const double c[12] = {1.0 / 23, 1.0 / 21, 1.0 / 19, 1.0 / 17, 1.0 / 15, 1.0 / 13,
-                                 1.0 / 11, 1.0 / 9,  1.0 / 7,  1.0 / 5,  1.0 / 3,  1.0};
-    double p = 0.0;
-    for (int i = 12 - terms; i < 12; i++)
-        p = p * z + c[i];
-    double k = (double)(int32_t)(e - bits); /* ln u1 = k ln2 + ln(1+f) */
-    return -2.0 * (k * LN2_HI + (2.0 * s * p + k * LN2_LO));
+    double t = -4.0 * s; /* -2 (2s), exact */
+    double k = (double)(int32_t)(e - 53); /* ln u1 = k ln2 + ln(1+f) */
+    return k * M2LN2_HI + ((t + t * (z * poly_d(LOG_F64, NCOEF(LOG_F64), z))) + k * M2LN2_LO);
 }
 
-/* cos and sin of 2 pi (m / 2^bits), where dm is the integer m (0 <= m < 2^bits) held exactly. */
-static inline void sincos_turn(double dm, int bits, int terms, double *c_out, double *s_out)
+/* cos and sin of 2 pi (m / 2^53), where dm is the integer m (0 <= m < 2^53) held exactly. */
+static inline void sincos_turn_f64(double dm, double *c_out, double *s_out)
 {
-    const double quarter = pow2(bits - 2), inv_quarter = pow2(2 - bits);
+    const double quarter = 0x1p51, inv_quarter = 0x1p-51;
     int32_t q = (int32_t)(dm * inv_quarter + 0.5); /* nearest quarter turn, 0..4; all exact */
     double x = ((dm - (double)q * quarter) * inv_quarter) * PI_2; /* |x| <= pi/4 */
-    double x2 = x * x;
-    /* Taylor series about 0, Horner in x^2; the error is below 1e-10 (float32 lengths) and
-     * 1e-17 (float64 lengths) on |x| <= pi/4. */
-    static const double sn[9] = {
-        1.0 / 355687428096000.0, -1.0 / 1307674368000.0, 1.0 / 6227020800.0,
-        -1.0 / 39916800.0,       1.0 / 362880.0,         -1.0 / 5040.0,
-        1.0 / 120.0,             -1.0 / 6.0,             1.0,
-    };
-    static const double cs[9] = {
-        1.0 / 20922789888000.0, -1.0 / 87178291200.0, 1.0 / 479001600.0,
-        -1.0 / 3628800.0,       1.0 / 40320.0,        -1.0 / 720.0,
-        1.0 / 24.0,             -1.0 / 2.0,           1.0,
-    };
-    double ps = 0.0, pc = 0.0;
-    for (int i = 9 - terms; i < 9; i++) {
-        ps = ps * x2 + sn[i];
-        pc = pc * x2 + cs[i];
-    }
-    double sx = ps * x, cx = pc;
-    /* Rotate (cos x, sin x) by q quarter turns. */
-    int qq = q & 3;
-    *c_out = qq == 0 ? cx : qq == 1 ? -sx : qq == 2 ? -cx : sx;
-    *s_out = qq == 0 ? sx : qq == 1 ? cx : qq == 2 ? -sx : -cx;
+    double z = x * x;
+    double sx = x + x * (z * poly_d(SIN_F64, NCOEF(SIN_F64), z));
+    double cx = 1.0 + z * poly_d(COS_F64, NCOEF(COS_F64), z);
+    ROTATE(q, cx, sx, c_out, s_out);
 }
 
 /* The 53-bit integer v >> 11 of the 64-bit word (hi, lo), exactly, as a double. */
@@ -132,8 +158,8 @@ static inline double top53(uint32_t lo, uint32_t hi)
  * accurate to a few float32 ulps (tests/values_test.c measures it against the exact formula).
  * Its reduction is exact too: u1 = (n = wa+1) * 2^-32 = 2^(e-32) (1 + f), with f from the exact
  * int32 difference n - 2^e. */
-static const float LN2_HI_F = 6.9314575195e-01f; /* 0x3f317200: e*LN2_HI_F is exact */
-static const float LN2_LO_F = 1.4286067653e-06f;
+static const float M2LN2_HI_F = -2 * 6.9314575195e-01f; /* 0x3f317200: e*LN2_HI_F is exact */
+static const float M2LN2_LO_F = -2 * 1.4286067653e-06f;
 
 static inline float minus_two_ln_f32(uint32_t wa)
 {
@@ -152,30 +178,20 @@ static inline float minus_two_ln_f32(uint32_t wa)
     memcpy(&scale, &scale_bits, sizeof scale);
     float f = (float)d * scale;
     float s = f / (2.0f + f), z = s * s;
-    float p = (((z * (1.0f / 11) + 1.0f / 9) * z + 1.0f / 7) * z + 1.0f / 5) * z + 1.0f / 3;
-    float ln1pf = 2.0f * s + 2.0f * s * (z * p);
+    float t = -4.0f * s; /* -2 (2s), exact */
     float k = (float)(e - 32);
-    return -2.0f * (k * LN2_HI_F + (ln1pf + k * LN2_LO_F));
+    return k * M2LN2_HI_F + ((t + t * (z * poly_f(LOG_F32, NCOEF(LOG_F32), z))) + k * M2LN2_LO_F);
 }
 
 static inline void sincos_turn_f32(uint32_t wb, float *c_out, float *s_out)
 {
     uint32_t q = (wb + (1u << 29)) >> 30; /* nearest quarter turn; the wrap at 2^32 is turn 4 */
     int32_t r = (int32_t)(wb - (q << 30));  /* exact residual in [-2^29, 2^29) */
-    float x = (float)r * (0x1p-30f * 1.57079632679489661923f), x2 = x * x;
-    float ps = ((((x2 * (1.0f / 6227020800.0f) - 1.0f / 39916800.0f) * x2 + 1.0f / 362880.0f) *
-                     x2 - 1.0f / 5040.0f) * x2 + 1.0f / 120.0f) * x2 - 1.0f / 6.0f;
-    float pc = ((((x2 * (-1.0f / 3628800.0f) + 1.0f / 40320.0f) * x2 - 1.0f / 720.0f) * x2 +
-                 1.0f / 24.0f) * x2 - 0.5f) * x2 + 1.0f;
-    float sx = x + x * (x2 * ps), cx = pc;
-    uint32_t qq = q & 3;
-    *c_out = qq == 0 ? cx : qq == 1 ? -sx : qq == 2 ? -cx : sx;
-    *s_out = qq == 0 ? sx : qq == 1 ? cx : qq == 2 ? -sx : -cx;
+    float x = (float)r * (0x1p-30f * 1.57079632679489661923f), z = x * x;
+    float sx = x + x * (z * poly_f(SIN_F32, NCOEF(SIN_F32), z));
+    float cx = 1.0f + z * poly_f(COS_F32, NCOEF(COS_F32), z);
+    ROTATE(q, cx, sx, c_out, s_out);
 }
-
-/* float64 needs the full double precision before nothing rounds it further. */
-#define LN_TERMS_F64 11
-#define TRIG_TERMS_F64 9
 
 double sf_uniform_f64(uint32_t lo, uint32_t hi) { return top53(lo, hi) * 0x1p-53; }
 
@@ -191,9 +207,9 @@ static inline void normal_f32(uint32_t wa, uint32_t wb, float *o)
 
 static inline void normal_f64(uint32_t a0, uint32_t a1, uint32_t b0, uint32_t b1, double *o)
 {
-    double r = sqrt(minus_two_ln(top53(a0, a1) + 1.0, 53, LN_TERMS_F64));
+    double r = sqrt(minus_two_ln_f64(top53(a0, a1) + 1.0));
     double c, s;
-    sincos_turn(top53(b0, b1), 53, TRIG_TERMS_F64, &c, &s);
+    sincos_turn_f64(top53(b0, b1), &c, &s);
     o[0] = r * c;
     o[1] = r * s;
 }

@@ -91,13 +91,32 @@ static inline double poly_d(const double *c, int n, double z)
 
 #define NCOEF(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
-/* Rotate (cos x, sin x) by q quarter turns. */
-#define ROTATE(q, cx, sx, c_out, s_out)                                                      \
-    do {                                                                                   \
-        unsigned qq_ = (unsigned)(q)&3u;                                                   \
-        *(c_out) = qq_ == 0 ? (cx) : qq_ == 1 ? -(sx) : qq_ == 2 ? -(cx) : (sx);           \
-        *(s_out) = qq_ == 0 ? (sx) : qq_ == 1 ? (cx) : qq_ == 2 ? -(sx) : -(cx);           \
-    } while (0)
+/* Rotate (cos x, sin x) by q quarter turns: odd q swaps the two, and each takes its sign from
+ * the quadrant (cos is negative for q = 1, 2 and sin for q = 2, 3). Negation is a flip of the
+ * sign bit, so flipping it with XOR gives the same bits and vectorises without selects. */
+static inline void rotate_f64(uint32_t q, double cx, double sx, double *c_out, double *s_out)
+{
+    const double c = q & 1u ? sx : cx, s = q & 1u ? cx : sx;
+    uint64_t cb, sb;
+    memcpy(&cb, &c, sizeof cb);
+    memcpy(&sb, &s, sizeof sb);
+    cb ^= (uint64_t)((q + 1u) >> 1 & 1u) << 63;
+    sb ^= (uint64_t)(q >> 1 & 1u) << 63;
+    memcpy(c_out, &cb, sizeof cb);
+    memcpy(s_out, &sb, sizeof sb);
+}
+
+static inline void rotate_f32(uint32_t q, float cx, float sx, float *c_out, float *s_out)
+{
+    const float c = q & 1u ? sx : cx, s = q & 1u ? cx : sx;
+    uint32_t cb, sb;
+    memcpy(&cb, &c, sizeof cb);
+    memcpy(&sb, &s, sizeof sb);
+    cb ^= ((q + 1u) >> 1 & 1u) << 31;
+    sb ^= (q >> 1 & 1u) << 31;
+    memcpy(c_out, &cb, sizeof cb);
+    memcpy(s_out, &sb, sizeof sb);
+}
 
 /* ln 2 split so that e * LN2_HI is exact; both are pre-multiplied by -2 (exact scaling). */
 static const double M2LN2_HI = -2 * 6.93147180369123816490e-01;
@@ -127,9 +146,10 @@ static inline double minus_two_ln_f64(double dn)
     int64_t e = (int64_t)(b >> 52) - 1023; /* dn >= 1: no sign, no subnormals */
     /* Choose e so that n / 2^e is in [sqrt(1/2), sqrt(2)): compare the mantissa's top bits. */
     e += (b & UINT64_C(0x000fffffffffffff)) > UINT64_C(0x6a09e667f3bcc);
-    /* n and 2^e are within a factor of two, so the subtraction is exact (Sterbenz), and so is
-     * the power-of-two scaling: f carries all of n's bits, even when u1 is within 2^-53 of 1. */
-    double f = (dn - pow2(e)) * pow2(-e);
+    /* The power-of-two scaling is exact, and n / 2^e is within a factor of two of 1, so the
+     * subtraction is exact too (Sterbenz): f carries all of n's bits, even when u1 is within
+     * 2^-53 of 1. */
+    double f = dn * pow2(-e) - 1.0;
     double s = f / (2.0 + f), z = s * s;
     double t = -4.0 * s; /* -2 (2s), exact */
     double k = (double)(int32_t)(e - 53); /* ln u1 = k ln2 + ln(1+f) */
@@ -139,13 +159,13 @@ static inline double minus_two_ln_f64(double dn)
 /* cos and sin of 2 pi (m / 2^53), where dm is the integer m (0 <= m < 2^53) held exactly. */
 static inline void sincos_turn_f64(double dm, double *c_out, double *s_out)
 {
-    const double quarter = 0x1p51, inv_quarter = 0x1p-51;
-    int32_t q = (int32_t)(dm * inv_quarter + 0.5); /* nearest quarter turn, 0..4; all exact */
-    double x = ((dm - (double)q * quarter) * inv_quarter) * PI_2; /* |x| <= pi/4 */
+    double turns4 = dm * 0x1p-51;         /* quarter turns, exact */
+    int32_t q = (int32_t)(turns4 + 0.5);  /* the nearest, 0..4 */
+    double x = (turns4 - (double)q) * PI_2; /* the difference is exact (Sterbenz); |x| <= pi/4 */
     double z = x * x;
     double sx = x + x * (z * poly_d(SIN_F64, NCOEF(SIN_F64), z));
     double cx = 1.0 + z * poly_d(COS_F64, NCOEF(COS_F64), z);
-    ROTATE(q, cx, sx, c_out, s_out);
+    rotate_f64((uint32_t)q, cx, sx, c_out, s_out);
 }
 
 /* The 53-bit integer v >> 11 of the 64-bit word (hi, lo), exactly, as a double. */
@@ -190,7 +210,7 @@ static inline void sincos_turn_f32(uint32_t wb, float *c_out, float *s_out)
     float x = (float)r * (0x1p-30f * 1.57079632679489661923f), z = x * x;
     float sx = x + x * (z * poly_f(SIN_F32, NCOEF(SIN_F32), z));
     float cx = 1.0f + z * poly_f(COS_F32, NCOEF(COS_F32), z);
-    ROTATE(q, cx, sx, c_out, s_out);
+    rotate_f32(q, cx, sx, c_out, s_out);
 }
 
 double sf_uniform_f64(uint32_t lo, uint32_t hi) { return top53(lo, hi) * 0x1p-53; }

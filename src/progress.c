@@ -3,7 +3,7 @@
  *
  *   slabfill-progress 1
  *   backend hdf5
- *   value_spec slabfill-values-2
+ *   value_spec slabfill-values-3
  *   seed 8317129687099337836
  *   shape 500x2000x2000
  *   dtype float32

@@ -62,9 +62,13 @@ rc=$?
 check null-backend-ends-on-sigterm bash -c "[ $rc = 143 ]"
 
 # 2. SIGKILL early (nothing recorded yet), midway and late; resume on a different rank count.
+# Slices of 4 MB here, so that the 24 left after the late kill's trigger take long enough (about
+# 0.1 s) for the kill to land before the run ends.
+KARGS=(--backend mpiio --shape 120x1000x1000 --checkpoint 0)
+"$SLABFILL" -q "${KARGS[@]}" -o kref.npy || fail reference "could not write kref.npy"
 for point in early:0:1 middle:60:3 late:96:1; do
     IFS=: read -r name at resume_p <<<"$point"
-    run_bg "kill-$name" 2 "${ARGS[@]}" -o "k-$name.npy"
+    run_bg "kill-$name" 2 "${KARGS[@]}" -o "k-$name.npy"
     if [ "$at" = 0 ]; then
         for _ in $(seq 300); do [ -e ".k-$name.npy.partial" ] && break; sleep 0.01; done
     else
@@ -75,9 +79,11 @@ for point in early:0:1 middle:60:3 late:96:1; do
     check "sigkill-$name-leaves-no-final-file" bash -c "[ ! -e k-$name.npy ] && \
         [ -e .k-$name.npy.partial ]"
     check "sigkill-$name-resume-${resume_p}ranks-identical" bash -c "$(printf '%q ' $MPIRUN \
-        -n "$resume_p" "$SLABFILL" -q "${ARGS[@]}" -o "k-$name.npy" --resume) && \
-        cmp k-$name.npy ref.npy"
+        -n "$resume_p" "$SLABFILL" -q "${KARGS[@]}" -o "k-$name.npy" --resume) && \
+        cmp k-$name.npy kref.npy"
+    rm -f "k-$name.npy" .k-"$name".npy.partial*
 done
+rm -f kref.npy
 
 # HDF5 and zarr resume too (their partials are reopened, not recreated).
 for b in hdf5:h5 zarr:zarr; do

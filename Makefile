@@ -37,7 +37,7 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 
 LIB_SRC = src/error.c src/values.c src/options.c src/decomp.c src/measure.c src/output.c \
-          src/summary.c src/pipeline.c src/progress.c src/job.c src/verify.c src/compare.c \
+          src/summary.c src/pipeline.c src/progress.c src/writeback.c src/job.c src/verify.c src/compare.c \
           src/backends.c src/backend_mpiio.c src/backend_zarr.c src/backend_memory.c \
           src/backend_null.c $(if $(filter 1,$(HDF5)),src/backend_hdf5.c) \
           $(if $(filter 1,$(PNETCDF)),src/backend_pnetcdf.c)

@@ -53,6 +53,10 @@ typedef struct sf_backend {
     /* Contract: collective; makes everything written so far durable (a checkpoint) without
      * closing. */
     void (*flush)(void *handle);
+    /* Optional (may be NULL). Contract: the byte offset in the file of value g = 0 when the
+     * values lie in it contiguously in C order, element size bytes each, so that the driver can
+     * stream them out (src/writeback.c); -1 when they do not. */
+    int64_t (*data_offset)(void *handle);
 
     /* Reading back, for verify. NULL for backends without a file. */
     /* Contract: collective; opens path read-only and fills meta from the file's own metadata.

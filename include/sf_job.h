@@ -20,9 +20,12 @@ typedef struct {
     uint64_t resumed;      /* how many slices were already complete */
     int overlap;           /* whether the generator thread runs (--overlap, decided once) */
     char overlap_why[160]; /* how that was decided, in words for the summary */
+    int stream;            /* whether units are streamed out of the page cache (--page-cache);
+                              sf_job_run turns it off if the backend reports no data range */
+    char stream_why[96];   /* how that was decided */
 } sf_job;
 
-/* Contract: collective. Decides --overlap (auto: the generator thread runs only when every
+/* Contract: collective. Decides --page-cache, and --overlap (auto: the generator thread runs only when every
  * rank on every node has a spare core, from the CPU affinity mask where the OS has one).
  * Checks, on rank 0, that the output may be written (sf_output_check),
  * that there is space for it, and for --resume that a leftover partial was written with the

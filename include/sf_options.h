@@ -20,6 +20,7 @@
 
 typedef enum { SF_FORMAT_TABLE, SF_FORMAT_CSV, SF_FORMAT_JSON } sf_format;
 enum { SF_OVERLAP_AUTO, SF_OVERLAP_ON, SF_OVERLAP_OFF };
+enum { SF_CACHE_AUTO, SF_CACHE_DROP, SF_CACHE_KEEP };
 
 typedef struct {
     char key[SF_HINT_KEY_LEN];
@@ -37,6 +38,7 @@ typedef struct {
     int independent;     /* independent instead of collective I/O where a backend has both */
     int overlap;         /* SF_OVERLAP_AUTO, _ON or _OFF: a generator thread ahead of the I/O */
     int no_sync;         /* leave the final sync to stable storage out of the timed run */
+    int page_cache;      /* SF_CACHE_AUTO, _DROP or _KEEP: stream each unit out (src/writeback.c) */
     int resume;          /* continue the partial file of an interrupted run, if there is one */
     int verify;          /* read the file back and compare every value before renaming it */
     double checkpoint;   /* seconds between progress checkpoints; 0: after every unit */

@@ -31,6 +31,8 @@ typedef struct {
     uint64_t resumed;          /* slices already complete when this run started (--resume) */
     int overlap_used;          /* whether the generator thread ran */
     char overlap_why[160];     /* how --overlap auto decided, or "--overlap on/off" */
+    int stream_used;           /* whether units were streamed out of the page cache */
+    char stream_why[96];       /* how --page-cache decided */
 } sf_run_info;
 
 /* Figures over all ranks, computed on rank 0 from the gathered stats. */

@@ -175,6 +175,14 @@ static void h5_flush(void *handle)
     SF_H5_CHECK(H5Fflush(h->file, H5F_SCOPE_GLOBAL)); /* MPI_File_sync underneath */
 }
 
+/* The dataset is contiguous and allocated at creation, so H5Dget_offset has its address. */
+static int64_t h5_data_offset(void *handle)
+{
+    h5_handle *h = handle;
+    haddr_t a = H5Dget_offset(h->dset);
+    return a == HADDR_UNDEF ? -1 : (int64_t)a;
+}
+
 /* A fixed- or variable-length string attribute, into buf. */
 static int read_string_attr(hid_t obj, const char *name, char *buf, size_t len)
 {
@@ -294,6 +302,7 @@ const sf_backend sf_backend_hdf5 = {
     .close = h5_close,
     .file_info = h5_file_info,
     .flush = h5_flush,
+    .data_offset = h5_data_offset,
     .open_read = h5_open_read,
     .read = h5_read,
     .close_read = h5_close_read,

@@ -108,6 +108,12 @@ static void npy_flush(void *handle)
     SF_MPI_CHECK(MPI_File_sync(h->fh));
 }
 
+static int64_t npy_data_offset(void *handle)
+{
+    (void)handle;
+    return NPY_DATA_OFFSET;
+}
+
 /* Parses our header: the dict numpy reads, then "# slabfill key=value ...". Rank 0 only. */
 static int parse_header(const char *hdr, const char *path, sf_file_meta *meta, char *err,
                         size_t errlen)
@@ -213,6 +219,7 @@ const sf_backend sf_backend_mpiio = {
     .close = npy_close,
     .file_info = npy_file_info,
     .flush = npy_flush,
+    .data_offset = npy_data_offset,
     .open_read = npy_open_read,
     .read = npy_read,
     .close_read = npy_close_read,

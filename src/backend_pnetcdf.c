@@ -176,6 +176,14 @@ static void nc_close_read(void *handle)
     free(h);
 }
 
+static int64_t nc_data_offset(void *handle)
+{
+    nc_handle *h = handle;
+    MPI_Offset off;
+    SF_NC_CHECK(ncmpi_inq_varoffset(h->ncid, h->varid, &off));
+    return (int64_t)off;
+}
+
 static MPI_Info nc_file_info(void *handle)
 {
     nc_handle *h = handle;
@@ -195,6 +203,7 @@ const sf_backend sf_backend_pnetcdf = {
     .close = nc_close,
     .file_info = nc_file_info,
     .flush = nc_flush,
+    .data_offset = nc_data_offset,
     .open_read = nc_open_read,
     .read = nc_read,
     .close_read = nc_close_read,

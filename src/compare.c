@@ -121,6 +121,8 @@ int sf_compare_run(const sf_options *opt)
         snprintf(res[i].info.overlap_why, sizeof res[i].info.overlap_why, "%s",
                  job.overlap_why);
         int run_rc = sf_job_run(&job, &st, &res[i].info.file_disk_bytes, NULL);
+        res[i].info.stream_used = job.stream;
+        snprintf(res[i].info.stream_why, sizeof res[i].info.stream_why, "%s", job.stream_why);
         sf_job_release(&job);
         if (run_rc != SF_EXIT_OK) {
             free(res); /* stopped by a signal: the message is printed, the partial kept */

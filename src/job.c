@@ -18,6 +18,7 @@
 #include "sf_pipeline.h"
 #include "sf_progress.h"
 #include "sf_version.h"
+#include "sf_writeback.h"
 
 #define PATH_LEN 4096
 
@@ -27,6 +28,7 @@ static uint64_t slice_bytes(const sf_options *o)
 }
 
 static int decide_overlap(const sf_options *opt, char *why, size_t len);
+static int decide_stream(const sf_options *opt, const sf_backend *be, char *why, size_t len);
 
 /* Rank 0's side of sf_job_prepare: returns 0 or an exit status with the reason in err. */
 static int prepare_rank0(sf_job *job, unsigned char **done, char *err, size_t errlen)
@@ -81,6 +83,7 @@ int sf_job_prepare(sf_job *job)
     job->done = NULL;
     job->resumed = 0;
     job->overlap = decide_overlap(job->opt, job->overlap_why, sizeof job->overlap_why);
+    job->stream = decide_stream(job->opt, job->be, job->stream_why, sizeof job->stream_why);
     if (!job->path)
         return 0;
     char err[SF_ERRLEN + 3 * PATH_LEN] = "";
@@ -130,6 +133,26 @@ static void core_counts(int *mine, int *node)
     if (sched_getaffinity(0, sizeof set, &set) == 0)
         *mine = CPU_COUNT(&set);
 #endif
+}
+
+/* Streaming write-out makes each unit wait for the disk, which --no-sync asked not to time. */
+static int decide_stream(const sf_options *opt, const sf_backend *be, char *why, size_t len)
+{
+    if (opt->page_cache == SF_CACHE_KEEP) {
+        snprintf(why, len, "--page-cache keep");
+        return 0;
+    }
+    const char *how = opt->page_cache == SF_CACHE_DROP ? "--page-cache drop" : "auto";
+    if (!be->data_offset) {
+        snprintf(why, len, "%s: backend %s has no single data range to stream", how, be->name);
+        return 0;
+    }
+    if (opt->page_cache == SF_CACHE_AUTO && opt->no_sync) {
+        snprintf(why, len, "auto: --no-sync does not wait for the disk");
+        return 0;
+    }
+    snprintf(why, len, "%s", how);
+    return 1;
 }
 
 static int decide_overlap(const sf_options *opt, char *why, size_t len)
@@ -303,6 +326,15 @@ int sf_job_run(sf_job *job, sf_rank_stats *st, uint64_t *disk_bytes, sf_verify_r
         sf_progress_write(record, &tmpl);
     }
     print_file_info(job, h);
+    sf_writeback *wb = NULL;
+    int64_t data_off = job->stream ? job->be->data_offset(h) : -1;
+    if (data_off >= 0)
+        wb = sf_writeback_open(partial);
+    else if (job->stream) {
+        job->stream = 0;
+        snprintf(job->stream_why, sizeof job->stream_why, "backend %s reported no data range",
+                 job->be->name);
+    }
     sf_pipeline *pipe = sf_pipeline_start(&o->spec, o->shape, &work, job->overlap);
     /* A progress line for a person watching: rank 0 on a terminal, table format, not -q. */
     int show = rank == 0 && o->verbosity >= 0 && o->format == SF_FORMAT_TABLE &&
@@ -316,9 +348,14 @@ int sf_job_run(sf_job *job, sf_rank_stats *st, uint64_t *disk_bytes, sf_verify_r
         const void *buf = sf_pipeline_next(pipe, i, &box);
         double t = sf_now();
         job->be->write(h, &box, buf);
+        const uint64_t nbytes = box.count[0] * box.count[1] * box.count[2] * es;
+        /* Every unit is one C-order range of g: whole slices, whole rows or part of a row. */
+        sf_writeback_unit(wb, (uint64_t)data_off +
+                                  ((box.start[0] * o->shape[1] + box.start[1]) * o->shape[2] +
+                                   box.start[2]) * es, nbytes);
         st->t_write += sf_now() - t;
         sf_pipeline_release(pipe, i);
-        st->bytes += box.count[0] * box.count[1] * box.count[2] * es;
+        st->bytes += nbytes;
         sf_zrange fin;
         if (sf_work_completes(&work, i, &fin)) {
             memset(mine + fin.z0, 1, fin.nz);
@@ -349,6 +386,7 @@ int sf_job_run(sf_job *job, sf_rank_stats *st, uint64_t *disk_bytes, sf_verify_r
         sf_pipeline_stop(pipe);
     sf_pipeline_finish(pipe, &st->t_gen, &st->t_wait);
     double tc = sf_now();
+    sf_writeback_close(wb);
     job->be->close(h);
     st->t_close = sf_now() - tc;
     SF_MPI_CHECK(MPI_Barrier(MPI_COMM_WORLD));

@@ -162,6 +162,8 @@ static int run(int argc, char **argv)
     info.overlap_used = job.overlap;
     snprintf(info.overlap_why, sizeof info.overlap_why, "%s", job.overlap_why);
     rc = sf_job_run(&job, &st, &info.file_disk_bytes, &v);
+    info.stream_used = job.stream;
+    snprintf(info.stream_why, sizeof info.stream_why, "%s", job.stream_why);
     sf_job_release(&job);
     sf_rank_stats *all = sf_summary_gather(&st, info.nranks);
     if (rc == SF_EXIT_FAILURE && sf_rank() == 0) /* only verification returns this */

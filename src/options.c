@@ -166,6 +166,9 @@ const char *sf_options_usage(void)
            "  --overlap auto|on|off  generator thread ahead of the I/O; auto: only when every\n"
            "                         rank on the node has a spare core (default auto)\n"
            "  --no-sync              do not sync the data to stable storage before the clock stops\n"
+           "  --page-cache auto|drop|keep   drop: write each unit out at once and drop it from\n"
+           "                         the page cache once on disk; keep: leave it to the kernel;\n"
+           "                         auto: drop unless --no-sync (default auto)\n"
            "  --resume               continue the partial file of an interrupted run\n"
            "  --checkpoint SECONDS   record progress at most this often (default 30; 0: every\n"
            "                         slab)\n"
@@ -190,7 +193,7 @@ const char *sf_options_usage(void)
 
 enum { OPT_SHAPE = 256, OPT_DTYPE, OPT_DIST, OPT_SEED, OPT_SLAB, OPT_BUFFER, OPT_FORCE,
        OPT_FORMAT, OPT_BACKEND, OPT_INDEPENDENT, OPT_HINT, OPT_COMPARE, OPT_KEEP,
-       OPT_OVERLAP, OPT_NO_SYNC, OPT_RESUME, OPT_CHECKPOINT, OPT_VERIFY, OPT_SUMMARY_FILE };
+       OPT_OVERLAP, OPT_NO_SYNC, OPT_PAGE_CACHE, OPT_RESUME, OPT_CHECKPOINT, OPT_VERIFY, OPT_SUMMARY_FILE };
 
 static const struct option long_options[] = {
     {"shape", required_argument, NULL, OPT_SHAPE},
@@ -205,6 +208,7 @@ static const struct option long_options[] = {
     {"independent", no_argument, NULL, OPT_INDEPENDENT},
     {"overlap", required_argument, NULL, OPT_OVERLAP},
     {"no-sync", no_argument, NULL, OPT_NO_SYNC},
+    {"page-cache", required_argument, NULL, OPT_PAGE_CACHE},
     {"resume", no_argument, NULL, OPT_RESUME},
     {"checkpoint", required_argument, NULL, OPT_CHECKPOINT},
     {"verify", no_argument, NULL, OPT_VERIFY},
@@ -350,6 +354,17 @@ static int parse(int argc, char **argv, const char *env_hints, sf_options *o, ch
                                    "unknown --overlap '%s'; accepted: auto, on, off", optarg);
             break;
         case OPT_NO_SYNC: o->no_sync = 1; break;
+        case OPT_PAGE_CACHE:
+            if (strcmp(optarg, "auto") == 0)
+                o->page_cache = SF_CACHE_AUTO;
+            else if (strcmp(optarg, "drop") == 0)
+                o->page_cache = SF_CACHE_DROP;
+            else if (strcmp(optarg, "keep") == 0)
+                o->page_cache = SF_CACHE_KEEP;
+            else
+                return usage_error(err, errlen,
+                                   "unknown --page-cache '%s'; accepted: auto, drop, keep", optarg);
+            break;
         case OPT_RESUME: o->resume = 1; break;
         case OPT_VERIFY: o->verify = 1; break;
         case OPT_SUMMARY_FILE:

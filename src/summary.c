@@ -144,6 +144,10 @@ static void print_table(FILE *out, const sf_run_info *run, const sf_rank_stats *
                 "Verify", (unsigned long long)v->values, v->seconds,
                 (unsigned long long)v->mismatches);
     }
+    if (run->file)
+        fprintf(out, "%-20s %s (%s): %s\n", "Page cache", run->stream_used ? "drop" : "keep",
+                run->stream_why, run->stream_used ? "each unit was written out at once and "
+                "dropped from the page cache once on disk" : "write-out was left to the kernel");
     fprintf(out, "%-20s %s\n", "Sync", o->no_sync ? "off (--no-sync): not synced to stable "
             "storage before the clock stopped" : "on: synced to stable storage before the clock "
             "stopped");
@@ -189,6 +193,7 @@ static int fields(const sf_run_info *run, const sf_totals *t, const char *approa
     F("generate_hidden_fraction_min", 0, "%.4f", t->hidden_min);
     F("overlap", 0, "%s", run->overlap_used ? "true" : "false");
     F("sync", 0, "%s", o->no_sync ? "false" : "true");
+    F("page_cache", 1, "%s", run->stream_used ? "drop" : "keep");
     F("resumed_slices", 0, "%llu", (unsigned long long)run->resumed);
     /* Always present, so every record of a CSV file has the same columns: empty (null in
      * JSON) when the run did not verify. */

@@ -89,6 +89,7 @@ refuse buffer-empty "k, m or g" 0 "${S[@]}" --buffer ""
 refuse checkpoint-negative "--checkpoint" 0 "${S[@]}" --checkpoint -1
 refuse checkpoint-fraction "--checkpoint" 0 "${S[@]}" --checkpoint 1.5
 refuse overlap-unknown "auto, on, off" 0 "${S[@]}" --overlap maybe
+refuse page-cache-unknown "auto, drop, keep" 0 "${S[@]}" --page-cache sometimes
 refuse compare-with-resume "conflicts with --resume" 0 --compare --resume
 refuse null-with-resume "writes no file" 0 "${S[@]}" --backend null --resume
 refuse memory-with-output "writes no file" 0 "${S[@]}" --backend memory -o x.h5

@@ -94,14 +94,14 @@ static inline double poly_d(const double *c, int n, double z)
 /* Rotate (cos x, sin x) by q quarter turns: odd q swaps the two, and each takes its sign from
  * the quadrant (cos is negative for q = 1, 2 and sin for q = 2, 3). Negation is a flip of the
  * sign bit, so flipping it with XOR gives the same bits and vectorises without selects. */
-static inline void rotate_f64(uint32_t q, double cx, double sx, double *c_out, double *s_out)
+static inline void rotate_f64(uint64_t q, double cx, double sx, double *c_out, double *s_out)
 {
     const double c = q & 1u ? sx : cx, s = q & 1u ? cx : sx;
     uint64_t cb, sb;
     memcpy(&cb, &c, sizeof cb);
     memcpy(&sb, &s, sizeof sb);
-    cb ^= (uint64_t)((q + 1u) >> 1 & 1u) << 63;
-    sb ^= (uint64_t)(q >> 1 & 1u) << 63;
+    cb ^= ((q + 1u) >> 1 & 1u) << 63;
+    sb ^= (q >> 1 & 1u) << 63;
     memcpy(c_out, &cb, sizeof cb);
     memcpy(s_out, &sb, sizeof sb);
 }
@@ -138,9 +138,32 @@ static inline double pow2(int64_t k)
     return d;
 }
 
-/* -2 ln(u1) for u1 = n * 2^-53, where dn is the integer n (1 <= n <= 2^53) held exactly. */
-static inline double minus_two_ln_f64(double dn)
+/* float64 normal values take 52 bits of each 64-bit word, so that every conversion is an exact
+ * bit operation on 64-bit lanes, which AVX2 has too (it has no 64-bit integer to double). */
+static inline double from_bits(uint64_t bits)
 {
+    double d;
+    memcpy(&d, &bits, sizeof d);
+    return d;
+}
+
+/* The integer r as a double, exactly, for |r| < 2^51: the bits of 1.5 * 2^52 + r, less that. */
+static inline double small_i64_to_double(int64_t r)
+{
+    return from_bits(UINT64_C(0x4338000000000000) + (uint64_t)r) - 0x1.8p52;
+}
+
+/* The 52-bit integer v >> 12 of the 64-bit word v = (hi, lo). */
+static inline uint64_t top52(uint32_t lo, uint32_t hi)
+{
+    return (uint64_t)hi << 20 | lo >> 12;
+}
+
+/* -2 ln(u1) for u1 = (m + 1) * 2^-52, where m is a 52-bit integer. */
+static inline double minus_two_ln_f64(uint64_t m)
+{
+    /* n = m + 1 exactly: the bits of 2^52 + m, less 2^52 - 1 (both exact, the difference too). */
+    const double dn = from_bits(UINT64_C(0x4330000000000000) | m) - (0x1p52 - 1.0);
     uint64_t b;
     memcpy(&b, &dn, sizeof b);
     int64_t e = (int64_t)(b >> 52) - 1023; /* dn >= 1: no sign, no subnormals */
@@ -148,24 +171,24 @@ static inline double minus_two_ln_f64(double dn)
     e += (b & UINT64_C(0x000fffffffffffff)) > UINT64_C(0x6a09e667f3bcc);
     /* The power-of-two scaling is exact, and n / 2^e is within a factor of two of 1, so the
      * subtraction is exact too (Sterbenz): f carries all of n's bits, even when u1 is within
-     * 2^-53 of 1. */
+     * 2^-52 of 1. */
     double f = dn * pow2(-e) - 1.0;
     double s = f / (2.0 + f), z = s * s;
     double t = -4.0 * s; /* -2 (2s), exact */
-    double k = (double)(int32_t)(e - 53); /* ln u1 = k ln2 + ln(1+f) */
+    double k = small_i64_to_double(e - 52); /* ln u1 = k ln2 + ln(1+f) */
     return k * M2LN2_HI + ((t + t * (z * poly_d(LOG_F64, NCOEF(LOG_F64), z))) + k * M2LN2_LO);
 }
 
-/* cos and sin of 2 pi (m / 2^53), where dm is the integer m (0 <= m < 2^53) held exactly. */
-static inline void sincos_turn_f64(double dm, double *c_out, double *s_out)
+/* cos and sin of 2 pi (m / 2^52) for a 52-bit integer m. */
+static inline void sincos_turn_f64(uint64_t m, double *c_out, double *s_out)
 {
-    double turns4 = dm * 0x1p-51;         /* quarter turns, exact */
-    int32_t q = (int32_t)(turns4 + 0.5);  /* the nearest, 0..4 */
-    double x = (turns4 - (double)q) * PI_2; /* the difference is exact (Sterbenz); |x| <= pi/4 */
+    uint64_t q = (m + (UINT64_C(1) << 49)) >> 50;           /* nearest quarter turn, 0..4 */
+    int64_t r = (int64_t)(m - (q << 50));                     /* exact, in [-2^49, 2^49) */
+    double x = small_i64_to_double(r) * (0x1p-50 * PI_2);   /* |x| <= pi/4 */
     double z = x * x;
     double sx = x + x * (z * poly_d(SIN_F64, NCOEF(SIN_F64), z));
     double cx = 1.0 + z * poly_d(COS_F64, NCOEF(COS_F64), z);
-    rotate_f64((uint32_t)q, cx, sx, c_out, s_out);
+    rotate_f64(q, cx, sx, c_out, s_out);
 }
 
 /* The 53-bit integer v >> 11 of the 64-bit word (hi, lo), exactly, as a double. */
@@ -227,9 +250,9 @@ static inline void normal_f32(uint32_t wa, uint32_t wb, float *o)
 
 static inline void normal_f64(uint32_t a0, uint32_t a1, uint32_t b0, uint32_t b1, double *o)
 {
-    double r = sqrt(minus_two_ln_f64(top53(a0, a1) + 1.0));
+    double r = sqrt(minus_two_ln_f64(top52(a0, a1)));
     double c, s;
-    sincos_turn_f64(top53(b0, b1), &c, &s);
+    sincos_turn_f64(top52(b0, b1), &c, &s);
     o[0] = r * c;
     o[1] = r * s;
 }

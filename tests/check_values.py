@@ -81,8 +81,8 @@ def expected(seed, dtype, dist, g):
         if dist == "uniform":
             v = np.where(lane == 0, lo, hi)
             return (v >> np.uint64(11)).astype(np.float64) * 2.0**-53
-        u1 = ((lo >> np.uint64(11)) + np.uint64(1)).astype(np.float64) * 2.0**-53
-        u2 = (hi >> np.uint64(11)).astype(np.float64) * 2.0**-53
+        u1 = ((lo >> np.uint64(12)) + np.uint64(1)).astype(np.float64) * 2.0**-52
+        u2 = (hi >> np.uint64(12)).astype(np.float64) * 2.0**-52
     r = np.sqrt(-2.0 * np.log(u1))
     t = 2.0 * np.pi * u2
     return np.where(lane % 2 == 0, r * np.cos(t), r * np.sin(t))

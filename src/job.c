@@ -329,7 +329,7 @@ int sf_job_run(sf_job *job, sf_rank_stats *st, uint64_t *disk_bytes, sf_verify_r
     sf_writeback *wb = NULL;
     int64_t data_off = job->stream ? job->be->data_offset(h) : -1;
     if (data_off >= 0)
-        wb = sf_writeback_open(partial);
+        wb = sf_writeback_open(partial, st->unit_bytes);
     else if (job->stream) {
         job->stream = 0;
         snprintf(job->stream_why, sizeof job->stream_why, "backend %s reported no data range",

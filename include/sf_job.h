@@ -25,8 +25,9 @@ typedef struct {
     char stream_why[96];   /* how that was decided */
 } sf_job;
 
-/* Contract: collective. Decides --page-cache, and --overlap (auto: the generator thread runs only when every
- * rank on every node has a spare core, from the CPU affinity mask where the OS has one).
+/* Contract: collective. Decides --page-cache, and --overlap (auto: the generator thread runs
+ * only when every rank on every node has a spare core, from the CPU affinity mask where the OS
+ * has one).
  * Checks, on rank 0, that the output may be written (sf_output_check),
  * that there is space for it, and for --resume that a leftover partial was written with the
  * same backend, seed, shape, dtype, distribution and value spec; then shares what is already

@@ -4,8 +4,9 @@
  * not wait); then, once more than a small window is in flight, wait for the oldest unit's
  * write-out to finish and drop its pages with POSIX_FADV_DONTNEED. The disk stays busy with the
  * units just written while the next one is generated and copied, and the page cache holds a few
- * units per rank instead of the whole file. It works through a descriptor of our own: the page cache belongs to the file, not to
- * the descriptor the I/O library (MPI-IO, HDF5, PnetCDF) wrote through.
+ * units per rank instead of the whole file. It works through a descriptor of our own: the page
+ * cache belongs to the file, not to the descriptor the I/O library (MPI-IO, HDF5, PnetCDF) wrote
+ * through.
  *
  * Durability is unchanged: sync_file_range alone promises nothing about metadata or the disk's
  * own cache, so the backend's close still syncs (MPI_File_sync, fsync) when asked to. */
@@ -55,7 +56,7 @@ sf_writeback *sf_writeback_open(const char *path, uint64_t unit_bytes)
 static void retire_oldest(sf_writeback *wb)
 {
     const uint64_t off = wb->off[wb->head], len = wb->len[wb->head];
-    SF_SYS_CHECK(sync_file_range(wb->fd, (off64_t)off, (off64_t)len,
+    SF_SYS_CHECK(sync_file_range(wb->fd, (off_t)off, (off_t)len,
                                  SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
                                      SYNC_FILE_RANGE_WAIT_AFTER));
     int rc = posix_fadvise(wb->fd, (off_t)off, (off_t)len, POSIX_FADV_DONTNEED);
@@ -70,7 +71,7 @@ void sf_writeback_unit(sf_writeback *wb, uint64_t offset, uint64_t len)
 {
     if (!wb || len == 0)
         return;
-    SF_SYS_CHECK(sync_file_range(wb->fd, (off64_t)offset, (off64_t)len, SYNC_FILE_RANGE_WRITE));
+    SF_SYS_CHECK(sync_file_range(wb->fd, (off_t)offset, (off_t)len, SYNC_FILE_RANGE_WRITE));
     if (wb->count == SF_WB_MAX)
         retire_oldest(wb);
     int tail = (wb->head + wb->count) % SF_WB_MAX;

@@ -13,8 +13,8 @@ fi
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
 sed 's/0x1.55557ap-2f/0x1.55557bp-2f/' src/values.c >"$tmp"
-if ! cmp -s src/values.c "$tmp" && ! "$PYTHON" scripts/fit-polynomials --check "$tmp" >/dev/null 2>&1
-then
+if ! cmp -s src/values.c "$tmp" &&
+    ! "$PYTHON" scripts/fit-polynomials --check "$tmp" >/dev/null 2>&1; then
     echo "ok fit-polynomials-check-refuses-a-changed-coefficient"
 else
     echo "FAIL fit-polynomials-check-refuses-a-changed-coefficient: the altered copy passed"

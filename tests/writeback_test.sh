@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # writeback_test.sh - --page-cache: by default each unit is written out at once and dropped from
 # the page cache once on disk, so after a run only the last few units per rank are still cached
-# (measured with fincore: at most 4 units besides the newest stay in flight); --page-cache keep, --no-sync and a backend without one data range
-# (zarr) leave the file cached. A wrong byte range would leave the pages cached, so this also
-# checks the offsets each backend reports.
+# (measured with fincore: at most 4 units besides the newest stay in flight); --page-cache keep,
+# --no-sync and a backend without one data range (zarr) leave the file cached. A wrong byte range
+# would leave the pages cached, so this also checks the offsets each backend reports.
 . "$(dirname "$0")/lib.sh"
 cd "$SCRATCH" || exit 1
 if ! command -v fincore >/dev/null 2>&1; then

@@ -26,8 +26,8 @@
 
 /* Ranges written out but not yet waited for, oldest first. Besides the newest, up to
  * SF_WB_UNITS units or SF_WB_WINDOW bytes, whichever is less, stay in flight: one unit alone
- * leaves the disk idle while the next is generated and copied (measured here: 1.25 GB/s with one,
- * 1.33-1.50 with 32-128 MiB in flight, 2 ranks, 16 MB units). */
+ * leaves the disk idle while the next is generated and copied (README, Performance, has the
+ * measurement). */
 #define SF_WB_MAX 64
 #define SF_WB_UNITS 4
 #define SF_WB_WINDOW (UINT64_C(64) << 20)

@@ -233,6 +233,22 @@ static int usage_error(char *err, size_t errlen, const char *fmt, const char *ar
 static int parse(int argc, char **argv, const char *env_hints, sf_options *o, char *err,
                  size_t errlen);
 
+/* A keyword option: *out becomes the index of arg in words (NULL-terminated, listed in the
+ * order of the option's enum). Otherwise a usage error listing every accepted word. */
+static int parse_word(const char *option, const char *arg, const char *const words[], int *out,
+                      char *err, size_t errlen)
+{
+    for (int i = 0; words[i]; i++)
+        if (strcmp(arg, words[i]) == 0) {
+            *out = i;
+            return 0;
+        }
+    int n = snprintf(err, errlen, "unknown %s '%s'; accepted:", option, arg);
+    for (int i = 0; words[i] && n >= 0 && (size_t)n < errlen; i++)
+        n += snprintf(err + n, errlen - (size_t)n, "%s %s", i ? "," : "", words[i]);
+    return SF_EXIT_USAGE;
+}
+
 int sf_options_parse(int argc, char **argv, const char *env_hints, sf_options *o, char *err,
                      size_t errlen)
 {
@@ -294,26 +310,24 @@ static int parse(int argc, char **argv, const char *env_hints, sf_options *o, ch
     while ((c = getopt_long(argc, args, "+:o:qvhV", long_options, NULL)) != -1) {
         switch (c) {
         case OPT_SHAPE: shape_arg = optarg; shape_given = 1; break;
-        case OPT_DTYPE:
+        case OPT_DTYPE: {
+            static const char *const words[] = {"float32", "float64", NULL}; /* sf_dtype */
+            int v;
+            if (parse_word("--dtype", optarg, words, &v, err, errlen))
+                return SF_EXIT_USAGE;
+            o->spec.dtype = (sf_dtype)v;
             type_given = 1;
-            if (strcmp(optarg, "float32") == 0)
-                o->spec.dtype = SF_FLOAT32;
-            else if (strcmp(optarg, "float64") == 0)
-                o->spec.dtype = SF_FLOAT64;
-            else
-                return usage_error(err, errlen,
-                                   "unknown --dtype '%s'; accepted: float32, float64", optarg);
             break;
-        case OPT_DIST:
+        }
+        case OPT_DIST: {
+            static const char *const words[] = {"normal", "uniform", NULL}; /* sf_dist */
+            int v;
+            if (parse_word("--dist", optarg, words, &v, err, errlen))
+                return SF_EXIT_USAGE;
+            o->spec.dist = (sf_dist)v;
             type_given = 1;
-            if (strcmp(optarg, "normal") == 0)
-                o->spec.dist = SF_NORMAL;
-            else if (strcmp(optarg, "uniform") == 0)
-                o->spec.dist = SF_UNIFORM;
-            else
-                return usage_error(err, errlen,
-                                   "unknown --dist '%s'; accepted: normal, uniform", optarg);
             break;
+        }
         case OPT_SEED:
             if (sf_parse_u64(optarg, &o->spec.seed, err, errlen) != 0)
                 return SF_EXIT_USAGE;
@@ -342,29 +356,19 @@ static int parse(int argc, char **argv, const char *env_hints, sf_options *o, ch
         case OPT_FORCE: o->force = 1; break;
         case OPT_BACKEND: o->backend = optarg; backend_given = 1; break;
         case OPT_INDEPENDENT: o->independent = 1; break;
-        case OPT_OVERLAP:
-            if (strcmp(optarg, "auto") == 0)
-                o->overlap = SF_OVERLAP_AUTO;
-            else if (strcmp(optarg, "on") == 0)
-                o->overlap = SF_OVERLAP_ON;
-            else if (strcmp(optarg, "off") == 0)
-                o->overlap = SF_OVERLAP_OFF;
-            else
-                return usage_error(err, errlen,
-                                   "unknown --overlap '%s'; accepted: auto, on, off", optarg);
+        case OPT_OVERLAP: {
+            static const char *const words[] = {"auto", "on", "off", NULL}; /* SF_OVERLAP_* */
+            if (parse_word("--overlap", optarg, words, &o->overlap, err, errlen))
+                return SF_EXIT_USAGE;
             break;
+        }
         case OPT_NO_SYNC: o->no_sync = 1; break;
-        case OPT_PAGE_CACHE:
-            if (strcmp(optarg, "auto") == 0)
-                o->page_cache = SF_CACHE_AUTO;
-            else if (strcmp(optarg, "drop") == 0)
-                o->page_cache = SF_CACHE_DROP;
-            else if (strcmp(optarg, "keep") == 0)
-                o->page_cache = SF_CACHE_KEEP;
-            else
-                return usage_error(err, errlen,
-                                   "unknown --page-cache '%s'; accepted: auto, drop, keep", optarg);
+        case OPT_PAGE_CACHE: {
+            static const char *const words[] = {"auto", "drop", "keep", NULL}; /* SF_CACHE_* */
+            if (parse_word("--page-cache", optarg, words, &o->page_cache, err, errlen))
+                return SF_EXIT_USAGE;
             break;
+        }
         case OPT_RESUME: o->resume = 1; break;
         case OPT_VERIFY: o->verify = 1; break;
         case OPT_SUMMARY_FILE:
@@ -389,17 +393,14 @@ static int parse(int argc, char **argv, const char *env_hints, sf_options *o, ch
             break;
         case OPT_COMPARE: o->compare = 1; break;
         case OPT_KEEP: o->keep = 1; break;
-        case OPT_FORMAT:
-            if (strcmp(optarg, "table") == 0)
-                o->format = SF_FORMAT_TABLE;
-            else if (strcmp(optarg, "csv") == 0)
-                o->format = SF_FORMAT_CSV;
-            else if (strcmp(optarg, "json") == 0)
-                o->format = SF_FORMAT_JSON;
-            else
-                return usage_error(err, errlen,
-                                   "unknown --format '%s'; accepted: table, csv, json", optarg);
+        case OPT_FORMAT: {
+            static const char *const words[] = {"table", "csv", "json", NULL}; /* sf_format */
+            int v;
+            if (parse_word("--format", optarg, words, &v, err, errlen))
+                return SF_EXIT_USAGE;
+            o->format = (sf_format)v;
             break;
+        }
         case 'q': quiet = 1; break;
         case 'v': o->verbosity++; break;
         case 'h': o->help = 1; break;

@@ -2,14 +2,14 @@
 #define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include "sf_job.h"
 
+#include <assert.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "sf_decomp.h"
 #include "sf_error.h"
@@ -330,10 +330,13 @@ int sf_job_run(sf_job *job, sf_rank_stats *st, uint64_t *disk_bytes, sf_verify_r
     int64_t data_off = job->stream ? job->be->data_offset(h) : -1;
     if (data_off >= 0)
         wb = sf_writeback_open(partial, st->unit_bytes);
-    else if (job->stream) {
+    if (job->stream && !wb) { /* the summary must not claim what was not done */
         job->stream = 0;
-        snprintf(job->stream_why, sizeof job->stream_why, "backend %s reported no data range",
-                 job->be->name);
+        if (data_off < 0)
+            snprintf(job->stream_why, sizeof job->stream_why,
+                     "backend %s reported no data range", job->be->name);
+        else
+            snprintf(job->stream_why, sizeof job->stream_why, "this OS has no sync_file_range");
     }
     sf_pipeline *pipe = sf_pipeline_start(&o->spec, o->shape, &work, job->overlap);
     /* A progress line for a person watching: rank 0 on a terminal, table format, not -q. */
@@ -350,6 +353,8 @@ int sf_job_run(sf_job *job, sf_rank_stats *st, uint64_t *disk_bytes, sf_verify_r
         job->be->write(h, &box, buf);
         const uint64_t nbytes = box.count[0] * box.count[1] * box.count[2] * es;
         /* Every unit is one C-order range of g: whole slices, whole rows or part of a row. */
+        assert(nbytes == 0 || ((box.count[0] == 1 || box.count[1] == o->shape[1]) &&
+                               (box.count[1] == 1 || box.count[2] == o->shape[2])));
         sf_writeback_unit(wb, (uint64_t)data_off +
                                   ((box.start[0] * o->shape[1] + box.start[1]) * o->shape[2] +
                                    box.start[2]) * es, nbytes);

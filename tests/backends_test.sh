@@ -82,7 +82,7 @@ check compare-prints-every-row bash -c "$(printf '%q ' $MPIRUN -n 2 "$SLABFILL" 
 # the file rows (no array in memory) must not carry the float64 row's peak over. AddressSanitizer
 # quarantines freed memory and maps shadow memory, so resident sizes mean nothing under it.
 if [ "${SANITIZE:-0}" = 1 ]; then
-    echo "skip compare-peaks-are-per-row: resident memory is not meaningful under ASan"
+    skip compare-peaks-are-per-row "resident memory is not meaningful under ASan"
 else
 # shellcheck disable=SC2086
 check compare-peaks-are-per-row bash -c "$(printf '%q ' $MPIRUN -n 2 "$SLABFILL" --compare \

@@ -122,7 +122,7 @@ if [ "$(id -u)" = 0 ]; then
         refuse unwritable-directory "not writable" 2 "${S[@]}" -o ../ro/out.h5
         umount ../ro
     else
-        echo "skip unwritable-directory: running as root and a read-only tmpfs cannot be mounted"
+        skip unwritable-directory "running as root and a read-only tmpfs cannot be mounted"
     fi
 else
     chmod 555 ../ro

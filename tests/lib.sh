@@ -12,6 +12,55 @@ trap 'rm -rf "$SCRATCH"' EXIT
 
 ok() { echo "ok $*"; }
 fail() { echo "FAIL $1: ${*:2}"; FAILED=$((FAILED + 1)); }
+# skip NAME WHY...: a case that cannot run here for a reason no install would change (a file
+# system in memory, not root). tests/run counts and prints it.
+skip() { echo "skip $1: ${*:2}"; }
+# need NAME TOOL...: 0 when every TOOL is on PATH. Otherwise case NAME is skipped, naming what
+# is missing; with CI=true it fails instead, since in CI nothing may go untested for want of an
+# install step (scripts/install-deps installs every tool the tests use).
+need() {
+    local name=$1 t missing=()
+    shift
+    for t in "$@"; do command -v "$t" >/dev/null 2>&1 || missing+=("$t"); done
+    [ ${#missing[@]} = 0 ] && return 0
+    if [ "${CI:-}" = true ]; then
+        fail "$name" "needs ${missing[*]}, which is not installed (scripts/install-deps installs it)"
+    else
+        skip "$name" "needs ${missing[*]}, which is not installed (scripts/install-deps installs it)"
+    fi
+    return 1
+}
+# descendants PID: the PIDs of every process below PID (children, grandchildren, ...), read
+# from /proc, so that tests signal exactly the processes they started (no pattern, no procps).
+descendants() {
+    local -A kids=()
+    local f stat pid ppid queue=("$1") p
+    for f in /proc/[0-9]*/stat; do
+        { read -r stat <"$f"; } 2>/dev/null || continue
+        pid=${stat%% *}
+        stat=${stat##*) } # after the command name, which may hold spaces and parentheses
+        ppid=${stat#* }
+        ppid=${ppid%% *}
+        kids[$ppid]+="$pid "
+    done
+    while [ ${#queue[@]} -gt 0 ]; do
+        p=${queue[0]}
+        queue=("${queue[@]:1}")
+        for pid in ${kids[$p]:-}; do
+            echo "$pid"
+            queue+=("$pid")
+        done
+    done
+}
+# signal_tree SIG PID: sends SIG to every process below PID (the ranks under an mpirun), not to
+# PID itself.
+signal_tree() {
+    local pids
+    pids=$(descendants "$2")
+    # shellcheck disable=SC2086 # one word per pid
+    [ -n "$pids" ] && kill -s "$1" $pids 2>/dev/null
+    return 0
+}
 # check NAME CMD...: one case that passes when CMD succeeds; its output is shown on failure.
 check() {
     local name=$1 out

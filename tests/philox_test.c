@@ -82,7 +82,7 @@ int main(int argc, char **argv)
     }
     sf_test(mismatches == 0, "philox-vs-random123", "%ld of 1000000 differ", mismatches);
 #else
-    printf("skip philox-vs-random123: Random123/philox.h not installed\n");
+    sf_test_needs("philox-vs-random123", "Random123/philox.h (librandom123-dev)");
 #endif
     return sf_test_failures != 0;
 }

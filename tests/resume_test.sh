@@ -39,7 +39,7 @@ for sig in USR1 TERM; do
     if [ "$sig" = USR1 ]; then
         kill -s "$sig" "$BG"
     else
-        pkill -"$sig" -f "^$SLABFILL .*-o sig$sig.npy"
+        signal_tree "$sig" "$BG"
     fi
     wait "$BG"
     rc=$?
@@ -74,7 +74,8 @@ for point in early:0:1 middle:60:3 late:96:1; do
     else
         wait_for ".k-$name.npy.partial.progress" "$at"
     fi
-    pkill -KILL -f "slabfill .*-o k-$name.npy" 2>/dev/null
+    signal_tree KILL "$BG" # the ranks, then mpirun: as a node failure would take them
+    kill -KILL "$BG" 2>/dev/null
     wait "$BG" 2>/dev/null
     check "sigkill-$name-leaves-no-final-file" bash -c "[ ! -e k-$name.npy ] && \
         [ -e .k-$name.npy.partial ]"
@@ -142,7 +143,7 @@ if mount -t tmpfs -o size=8m tmpfs small 2>/dev/null; then
 small/out.h5: it needs 0.017 GB' full.err && [ -z \"\$(ls -A small)\" ]"
     umount small
 else
-    echo "skip full-disk: a tmpfs cannot be mounted here (not root?)"
+    skip full-disk "a tmpfs cannot be mounted here (not root?)"
 fi
 
 # 6. The output directory removed mid-run: exit 1, the failing call and path named.
@@ -156,7 +157,9 @@ check output-dir-removed-midrun-fails bash -c "[ $rc = 1 ] && grep -qE 'failed: 
 
 # 7. The output directory made read-only mid-run. Root ignores permission bits, so this runs
 # as user nobody, single rank, without mpirun.
-if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+if [ "$(id -u)" != 0 ]; then
+    skip output-dir-readonly-midrun "needs root to run as another user"
+elif need output-dir-readonly-midrun setpriv; then
     # nobody may not reach the checkout (a private temp dir, say): run a copy from scratch.
     mkdir ro && chown nobody ro && chmod 755 "$SCRATCH" && cp "$SLABFILL" ./slabfill-copy
     setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME=/tmp ./slabfill-copy \
@@ -168,8 +171,6 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
     rc=$?
     check output-dir-readonly-midrun-fails bash -c "[ $rc = 1 ] && grep -q 'Permission denied' \
         ro.err && [ ! -e ro/out.npy ]"
-else
-    echo "skip output-dir-readonly-midrun: needs root and setpriv to run as another user"
 fi
 
 # 8. One slice over 2 GiB (24000 x 24000 float32): written in buffer-sized pieces, memory

@@ -5,6 +5,8 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 static int sf_test_failures;
 
@@ -24,6 +26,22 @@ static int sf_test(int ok, const char *name, const char *fmt, ...)
     }
     fflush(stdout);
     return ok;
+}
+
+/* Reports a case that cannot run because a package is missing: a skip, or under CI=true a
+ * failure, since CI must install everything the tests use (scripts/install-deps). */
+static inline void sf_test_needs(const char *name, const char *what)
+{
+    const char *ci = getenv("CI");
+    if (ci && strcmp(ci, "true") == 0) {
+        printf("FAIL %s: needs %s, which is not installed (scripts/install-deps installs it)\n",
+               name, what);
+        sf_test_failures++;
+    } else {
+        printf("skip %s: needs %s, which is not installed (scripts/install-deps installs it)\n",
+               name, what);
+    }
+    fflush(stdout);
 }
 
 #endif

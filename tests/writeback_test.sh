@@ -6,12 +6,9 @@
 # would leave the pages cached, so this also checks the offsets each backend reports.
 . "$(dirname "$0")/lib.sh"
 cd "$SCRATCH" || exit 1
-if ! command -v fincore >/dev/null 2>&1; then
-    echo "skip writeback: no fincore (util-linux) to see the page cache"
-    finish
-fi
+need writeback fincore || finish
 case $(stat -f -c %T .) in
-tmpfs | ramfs) echo "skip writeback: $SCRATCH is in memory, so nothing can be dropped"; finish ;;
+tmpfs | ramfs) skip writeback "$SCRATCH is in memory, so nothing can be dropped"; finish ;;
 esac
 SH=24x500x500 # 24 slices of 1 MB, one per write unit
 MB=1000000

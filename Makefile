@@ -9,7 +9,7 @@ HDF5 ?= 1
 PNETCDF ?= 1
 HDF5_PKG ?= hdf5-openmpi
 PNETCDF_PKG ?= pnetcdf
-PKGS ?= $(if $(filter 1,$(HDF5)),$(HDF5_PKG)) $(if $(filter 1,$(PNETCDF)),$(PNETCDF_PKG))
+PKGS ?= $(if $(filter 1,$(HDF5)),$(HDF5_PKG)) $(if $(filter 1,$(PNETCDF)),$(PNETCDF_PKG)) libxxhash
 PYTHON ?= /usr/bin/python3
 NP ?= $(shell nproc 2>/dev/null || sysctl -n hw.ncpu 2>/dev/null || echo 2)
 # Open MPI refuses root without these; harmless for other users and other MPIs ignore them.
@@ -37,13 +37,15 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 
 LIB_SRC = src/error.c src/values.c src/options.c src/decomp.c src/measure.c src/output.c \
-          src/summary.c src/pipeline.c src/progress.c src/writeback.c src/job.c src/verify.c src/compare.c \
+          src/files.c src/meta.c src/json.c src/lock.c src/digest.c \
+          src/summary.c src/pipeline.c src/progress.c src/writeback.c src/job.c src/run.c \
+          src/verify.c src/compare.c \
           src/backends.c src/backend_mpiio.c src/backend_zarr.c src/backend_memory.c \
           src/backend_null.c $(if $(filter 1,$(HDF5)),src/backend_hdf5.c) \
           $(if $(filter 1,$(PNETCDF)),src/backend_pnetcdf.c)
 LIB_OBJ = $(LIB_SRC:.c=.o)
 TESTS = tests/philox_test tests/values_test tests/decomp_test tests/options_test \
-        tests/slabfill-scalar
+        tests/slabfill-scalar tests/slabfill-faults
 
 all: slabfill
 
@@ -72,6 +74,16 @@ tests/slabfill-scalar: src/main.o $(filter-out src/values.o,$(LIB_OBJ)) src/valu
 	$(CC) $(CFLAGS) $(VALUES_CFLAGS_0) -c -o tests/values-scalar.o src/values.c
 	$(CC) $(LDFLAGS) -o $@ src/main.o $(filter-out src/values.o,$(LIB_OBJ)) \
 	    tests/values-scalar.o $(LDLIBS)
+
+# The same program with fault injection points (src/fault.c, include/sf_fault.h) compiled in:
+# tests/faults_test.sh kills it at exact steps. slabfill itself has none.
+FAULT_OBJ = $(patsubst src/%.c,tests/faults/%.o,$(LIB_SRC) src/main.c src/fault.c)
+tests/faults/%.o: src/%.c include/*.h .flags
+	@mkdir -p tests/faults
+	$(CC) $(CFLAGS) $(if $(filter src/values.c,$<),$(VALUES_CFLAGS_$(SIMD))) \
+	    -DSF_FAULT_INJECTION=1 -c -o $@ $<
+tests/slabfill-faults: $(FAULT_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $(FAULT_OBJ) $(LDLIBS)
 
 deps:
 	@scripts/install-deps
@@ -115,5 +127,6 @@ install: slabfill
 
 clean:
 	rm -f slabfill libslabfill.a src/*.o $(TESTS) tests/*.o tests/fuzz_options .flags
+	rm -rf tests/faults
 
 .PHONY: all deps run check check-slurm lint fuzz bench install clean FORCE

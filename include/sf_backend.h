@@ -7,6 +7,7 @@
 #include <mpi.h>
 #include <stdint.h>
 
+#include "sf_meta.h"
 #include "sf_values.h"
 
 /* What a backend is asked to create. */
@@ -23,17 +24,11 @@ typedef struct {
     int resume;           /* open the existing partial and keep its data, do not create */
 } sf_target;
 
-/* What a file says about itself: enough to regenerate every value. */
-typedef struct {
-    uint64_t shape[3];
-    sf_value_spec spec;
-    char value_spec[64];  /* the value_spec it was written under */
-} sf_file_meta;
-
 typedef struct sf_backend {
     const char *name;
     const char *extension;   /* default output is "slab" + extension; NULL: writes no file */
     int directory;           /* the output is a directory store, not a file */
+    int mpiio;               /* opens its file through MPI-IO (whose path limit then applies) */
     const char *magic;       /* the format's first bytes, checked before any MPI-IO open */
     size_t magic_len;
     const char *description; /* one line for the README and --compare */
@@ -42,7 +37,8 @@ typedef struct sf_backend {
     void *(*create)(const sf_target *t);
     /* Contract: collective; every rank calls it the same number of times. buf holds the box's
      * values densely in C order; an empty box (zero counts) joins the collective with nothing.
-     * Returns only on success. */
+     * Returns only once every byte is confirmed written (the count the library reports);
+     * dies otherwise. */
     void (*write)(void *handle, const sf_box *box, const void *buf);
     /* Contract: collective; when the target asked for sync, syncs the data to stable storage
      * (MPI_File_sync or fsync); then closes and frees the handle. */
@@ -58,11 +54,20 @@ typedef struct sf_backend {
      * stream them out (src/writeback.c); -1 when they do not. */
     int64_t (*data_offset)(void *handle);
 
-    /* Reading back, for verify. NULL for backends without a file. */
-    /* Contract: collective; opens path read-only and fills meta from the file's own metadata.
-     * Returns NULL, with a reason in err, when the file is not one slabfill wrote. */
-    void *(*open_read)(MPI_Comm comm, const char *path, sf_file_meta *meta, char *err,
-                       size_t errlen);
+    /* Reading back, for resume, commit and verify. NULL for backends without a file. */
+    /* Contract: rank 0 alone, with plain file I/O (or the format's library on this process
+     * only), never blocking on a FIFO or following a link. Validates path as this format:
+     * every header field that the format's own readers (numpy, zarr, HDF5, netCDF) use, and
+     * slabfill's metadata words through sf_meta_set, each checked for type and size before
+     * use; the two must agree. Fills meta. When need is not NULL it holds meta->shape[0] flags
+     * (need_z of them; a different Z is refused), and the bytes of every flagged slice must
+     * be in the file. Returns 0, or -1 with a one-line reason in err. */
+    int (*inspect)(const char *path, sf_file_meta *meta, uint64_t need_z,
+                   const unsigned char *need, char *err, size_t errlen);
+    /* Contract: collective; opens path read-only for reading the values meta describes. The
+     * caller has inspected it (sf_inspect_bcast, or inspect on rank 0), so the slices it reads
+     * are there. Dies on I/O failure. */
+    void *(*open_read)(MPI_Comm comm, const char *path, const sf_file_meta *meta);
     /* Contract: collective like write; fills buf with the box's values in C order. */
     void (*read)(void *handle, const sf_box *box, void *buf);
     /* Contract: collective; closes and frees a handle from open_read. */
@@ -73,17 +78,29 @@ typedef struct sf_backend {
  * slash allowed), or NULL. */
 const sf_backend *sf_backend_for_path(const char *path);
 
-/* Contract: rank 0 reads path's metadata with read (returning 0, or -1 with a reason), and every
- * rank of comm gets the same result: 0 with meta filled, or -1 with the reason in err.
- * Collective. For formats whose metadata is a small file read with plain stdio. */
-typedef int (*sf_meta_reader)(const char *path, sf_file_meta *meta, char *err, size_t errlen);
-int sf_meta_bcast(MPI_Comm comm, const char *path, sf_meta_reader read, sf_file_meta *meta,
-                  char *err, size_t errlen);
+/* Contract: collective over comm. Rank 0 checks path's magic (sf_magic_check) and runs
+ * be->inspect on it with every slice needed, and every rank gets the same result: 0 with meta
+ * filled, or -1 with the reason in err. */
+int sf_inspect_bcast(MPI_Comm comm, const sf_backend *be, const char *path, sf_file_meta *meta,
+                     char *err, size_t errlen);
 
-/* Contract: parses the metadata words shared by every format ("seed", "shape", "dtype",
- * "distribution", "value_spec" as key/value strings) into meta. Returns 0, or -1 with a reason. */
-int sf_meta_set(sf_file_meta *meta, const char *key, const char *value, char *err,
-                size_t errlen);
+/* Contract: 0 when path is a regular file that starts with be->magic (or be has none); else
+ * -1 with a reason. Reads a few bytes with plain I/O, so a foreign file never reaches MPI-IO,
+ * whose layers may create helper files beside the file they open. */
+int sf_magic_check(const sf_backend *be, const char *path, char *err, size_t errlen);
+
+/* Contract: for formats whose values lie contiguously from data_off: 0 when the bytes of every
+ * slice flagged in need (meta->shape[0] flags, or NULL for none) lie within file_bytes, and,
+ * with exact, the file is no longer than its values' end. Else -1 with a reason naming path
+ * and the first missing slice. */
+int sf_extent_check(const char *path, const sf_file_meta *meta, uint64_t data_off,
+                    uint64_t file_bytes, const unsigned char *need, int exact, char *err,
+                    size_t errlen);
+
+/* Contract: sf_meta_complete, then that a format's own header (its shape, element type)
+ * agrees with slabfill's metadata words: 0 or -1 with a reason naming path. */
+int sf_meta_agrees(const char *path, const sf_file_meta *meta, const uint64_t shape[3],
+                   size_t elem, char *err, size_t errlen);
 
 /* Contract: for a backend that exists in slabfill but was left out of this build, the make
  * variable that left it out ("HDF5=0"); NULL otherwise. */

@@ -13,6 +13,10 @@
 #include <mpi.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
+
+/* Room for one error line: what was wrong and what is accepted. */
+#define SF_ERRLEN 256
 
 #define SF_EXIT_OK 0
 #define SF_EXIT_FAILURE 1 /* environment or I/O failure (sf_die) */
@@ -30,6 +34,11 @@
  * aborts the whole job (MPI_Abort when MPI is up, exit(1) otherwise). */
 SF_NORETURN void sf_die(const char *file, int line, const char *call, const char *fmt, ...)
     SF_PRINTF(4, 5);
+
+/* Dies naming the call, the path it was given and errno's message. A macro, so that FILE:LINE
+ * is the caller's. */
+#define sf_die_errno(call, path)                                                              \
+    sf_die(__FILE__, __LINE__, (call), "%s: %s", (path), strerror(errno))
 
 /* Contract: prints "slabfill: MESSAGE" on rank 0 of MPI_COMM_WORLD only (all ranks when MPI is
  * not initialised) and returns SF_EXIT_USAGE. Every rank must call it with the same verdict. */

@@ -1,12 +1,14 @@
-/* sf_job.h - one run of one backend: check, create (or reopen for --resume) under the partial
- * name, generate and write every missing unit with checkpoints, close, optionally verify, and
- * rename into place. Shared by the single run and --compare. */
+/* sf_job.h - one run of one backend: lock the output, check it, create (or reopen for
+ * --resume, after checking what the partial really holds) under the partial name, generate and
+ * write every missing unit with checkpoints, close, check the partial again, optionally verify,
+ * and rename into place. Shared by the single run and --compare. */
 #ifndef SF_JOB_H
 #define SF_JOB_H
 
 #include <stdint.h>
 
 #include "sf_backend.h"
+#include "sf_lock.h"
 #include "sf_options.h"
 #include "sf_summary.h"
 #include "sf_verify.h"
@@ -16,8 +18,13 @@ typedef struct {
     const sf_backend *be;
     const char *path;      /* final output; NULL when the backend writes no file */
     /* Filled by sf_job_prepare: */
-    unsigned char *done;   /* resumed run: slices already complete (shape[0] bytes), else NULL */
-    uint64_t resumed;      /* how many slices were already complete */
+    char partial[4096];    /* ".NAME.partial" beside path */
+    char record[4200];     /* its progress record */
+    sf_lock *lock;         /* rank 0: the output's lock, held until sf_job_release */
+    unsigned char *done;   /* resumed run: slices the record claims complete (shape[0] bytes) */
+    uint64_t *digest;      /* resumed run: their XXH3-64 digests (shape[0] entries) */
+    uint64_t resumed;      /* how many slices were complete when this run started */
+    int complete;          /* --resume found the output already in place: nothing to do */
     int overlap;           /* whether the generator thread runs (--overlap, decided once) */
     char overlap_why[160]; /* how that was decided, in words for the summary */
     int stream;            /* whether units are streamed out of the page cache (--page-cache);
@@ -27,24 +34,30 @@ typedef struct {
 
 /* Contract: collective. Decides --page-cache, and --overlap (auto: the generator thread runs
  * only when every rank on every node has a spare core, from the CPU affinity mask where the OS
- * has one).
- * Checks, on rank 0, that the output may be written (sf_output_check),
- * that there is space for it, and for --resume that a leftover partial was written with the
- * same backend, seed, shape, dtype, distribution and value spec; then shares what is already
- * done. Every rank returns the same verdict: 0, or SF_EXIT_USAGE / SF_EXIT_FAILURE after rank 0
- * printed why. Touches nothing. */
+ * has one). On rank 0, takes the output's lock (sf_lock: a second job is refused), checks that
+ * the output may be written (sf_output_check), that nothing under the partial's names is a
+ * link or other non-file, that there is space, and for --resume what the partial holds:
+ *   - a record that is malformed, or written with another backend, seed, shape, dtype,
+ *     distribution or value spec, is refused (SF_EXIT_USAGE), the partial left alone;
+ *   - a partial without a record, or whose format, header or size does not hold what its
+ *     record claims, is started over (a note on stderr): only slabfill makes it, and the
+ *     record follows its creation at once;
+ *   - an output already in place, with no partial, whose metadata match: complete is set.
+ * Every rank returns the same verdict: 0, or SF_EXIT_USAGE / SF_EXIT_FAILURE after rank 0
+ * printed why (then nothing is held). Touches nothing but the lock file. */
 int sf_job_prepare(sf_job *job);
 
 /* Contract: collective. Runs a prepared job and fills this rank's stats, and on rank 0 the
- * on-disk size of the final output. With opt->verify, fills *verify (else leaves it alone).
- * Returns SF_EXIT_OK; SF_EXIT_FAILURE when verification found mismatches (the data stays under
- * its partial name); or SF_EXIT_INTERRUPTED after a SIGTERM, SIGUSR1 or SIGINT, once the
- * current unit is written, synced and recorded. Dies on I/O failure; the final name then holds
+ * on-disk size of the final output. A resume first reads back every slice its record claims
+ * and writes again any whose digest differs. With opt->verify, fills *verify (else leaves it
+ * alone). Returns SF_EXIT_OK; SF_EXIT_FAILURE when verification found mismatches (the data
+ * stays under its partial name); or SF_EXIT_INTERRUPTED after a SIGTERM, SIGUSR1 or SIGINT,
+ * once the current unit is written, synced and recorded. Dies on I/O failure (a short write
+ * included), and when the closed partial fails its final check; the final name then holds
  * nothing, or the complete file of an earlier run. */
 int sf_job_run(sf_job *job, sf_rank_stats *st, uint64_t *disk_bytes, sf_verify_result *verify);
 
-/* Contract: frees what sf_job_prepare allocated. */
+/* Contract: releases the lock and frees what sf_job_prepare allocated. */
 void sf_job_release(sf_job *job);
-
 
 #endif

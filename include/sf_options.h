@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sf_error.h"
 #include "sf_values.h"
 
 #define SF_DEFAULT_SEED UINT64_C(0x736c616266696c6c) /* "slabfill" in ASCII */
@@ -13,7 +14,6 @@
 #define SF_MIN_BUFFER (UINT64_C(1) << 10)
 #define SF_MAX_BUFFER (UINT64_C(1) << 30) /* keeps every single I/O call below 2 GiB */
 #define SF_MAX_SLAB UINT64_C(1000000)
-#define SF_ERRLEN 256
 #define SF_MAX_HINTS 32
 #define SF_HINT_KEY_LEN 128
 #define SF_HINT_VAL_LEN 256

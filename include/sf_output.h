@@ -6,12 +6,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Contract: 0 when path may be written: its directory exists and is writable, path is not a
- * directory (unless is_dir_store, where the output itself is a directory), path does not exist
- * unless force, and no partial is left unless force or resume. Else SF_EXIT_USAGE with a
- * reason in err. Touches nothing. */
-int sf_output_check(const char *path, int is_dir_store, int force, int resume, char *err,
-                    size_t errlen);
+/* Open MPI 4.1's OMPIO appends ".locktest.RANK" to the path of every file it opens, into a
+ * 256-byte buffer, and aborts beyond it: paths handed to MPI-IO stay within this many bytes
+ * (room for a seven-digit rank). */
+#define SF_MPIIO_PATH_MAX 238
+
+/* Contract: 0 when path may be written: its base name is a name (not "." or ".."), short enough
+ * for the names slabfill adds to it, and, when mpiio, its partial path fits
+ * SF_MPIIO_PATH_MAX; its directory exists and is writable; path is not a directory (unless
+ * is_dir_store, where the output itself is a directory, and then only a Zarr store is
+ * replaced); nothing is under path (a link counts) unless force; and no partial is left unless
+ * force or resume. Else SF_EXIT_USAGE with a reason in err. Touches nothing. */
+int sf_output_check(const char *path, int is_dir_store, int mpiio, int force, int resume,
+                    char *err, size_t errlen);
 
 /* Contract: 0 when the file system holding path has at least need bytes available to us;
  * else -1 with a reason naming the path, the space needed and the space available. */
@@ -25,9 +32,10 @@ void sf_output_remove(const char *path);
 int sf_output_partial_name(const char *path, char *buf, size_t len);
 
 /* Contract: renames partial to path and syncs the directory so the rename is durable. A file
- * replaces path atomically. A directory store first moves an existing path aside to
- * ".NAME.old", renames, then removes the old one, so a complete store is under path at every
- * moment but one rename apart. Dies on failure, naming both paths. */
+ * replaces path atomically. A directory store replacing another is swapped with it in one
+ * step where the OS can (Linux renameat2 RENAME_EXCHANGE), else the old one is first moved
+ * into a fresh ".NAME.old.XXXXXX"; then the old store is removed. Dies on failure, naming both
+ * paths. */
 void sf_output_commit(const char *partial, const char *path);
 
 #endif

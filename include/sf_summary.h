@@ -63,6 +63,13 @@ void sf_summary_record(FILE *out, const sf_run_info *run, const sf_totals *t, sf
  * written. */
 void sf_summary_append(const char *path, const sf_run_info *run, const sf_totals *t);
 
+/* Contract: s as a JSON string, quoted, with every character JSON requires escaped. */
+void sf_json_string(FILE *out, const char *s);
+
+/* Contract: s as one CSV field: quoted (quotes doubled) when it holds a comma, quote or line
+ * break. */
+void sf_csv_value(FILE *out, const char *s);
+
 /* Contract: n bytes as the article writes memory: "37.8 MB" below 1 GB, "8.02 GB" above. */
 const char *sf_summary_mem(uint64_t n, char *buf, size_t len);
 

@@ -5,10 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sf_backend.h"
 #include "sf_error.h"
+#include "sf_files.h"
 #include "sf_version.h"
+
 
 typedef struct {
     hid_t file, dset, filespace, dxpl, memtype;
@@ -183,84 +186,195 @@ static int64_t h5_data_offset(void *handle)
     return a == HADDR_UNDEF ? -1 : (int64_t)a;
 }
 
-/* A fixed- or variable-length string attribute, into buf. */
-static int read_string_attr(hid_t obj, const char *name, char *buf, size_t len)
+/* Every attribute is checked for its class, size and element count before it is read: a
+ * crafted file (an array where a scalar belongs, a string array, a 1000-element seed) must be
+ * refused, not read into a buffer of the size slabfill expects. */
+static int attr_open(hid_t obj, const char *name, H5T_class_t cls, hssize_t npoints,
+                     hid_t *attr, hid_t *type)
 {
     if (SF_H5_CHECK(H5Aexists(obj, name)) <= 0)
         return -1;
-    hid_t attr = SF_H5_CHECK(H5Aopen(obj, name, H5P_DEFAULT));
-    hid_t ftype = SF_H5_CHECK(H5Aget_type(attr));
-    int ok = H5Tget_class(ftype) == H5T_STRING && !H5Tis_variable_str(ftype) &&
-             H5Tget_size(ftype) < len;
-    if (ok) {
-        hid_t mtype = SF_H5_CHECK(H5Tcopy(H5T_C_S1));
+    *attr = SF_H5_CHECK(H5Aopen(obj, name, H5P_DEFAULT));
+    *type = SF_H5_CHECK(H5Aget_type(*attr));
+    hid_t space = SF_H5_CHECK(H5Aget_space(*attr));
+    int ok = H5Tget_class(*type) == cls &&
+             SF_H5_CHECK(H5Sget_simple_extent_npoints(space)) == npoints &&
+             SF_H5_CHECK(H5Sget_simple_extent_ndims(space)) <= 1;
+    SF_H5_CHECK(H5Sclose(space));
+    if (ok)
+        return 0;
+    SF_H5_CHECK(H5Tclose(*type));
+    SF_H5_CHECK(H5Aclose(*attr));
+    return -1;
+}
+
+/* A string attribute, fixed or variable length, one element, into buf. */
+static int read_string_attr(hid_t obj, const char *name, char *buf, size_t len)
+{
+    hid_t attr, ftype;
+    if (attr_open(obj, name, H5T_STRING, 1, &attr, &ftype) != 0)
+        return -1;
+    int ok = 1;
+    hid_t mtype = SF_H5_CHECK(H5Tcopy(H5T_C_S1));
+    memset(buf, 0, len);
+    if (SF_H5_CHECK(H5Tis_variable_str(ftype)) > 0) {
+        char *v = NULL;
+        SF_H5_CHECK(H5Tset_size(mtype, H5T_VARIABLE));
+        SF_H5_CHECK(H5Aread(attr, mtype, &v));
+        ok = v && strlen(v) < len;
+        if (ok)
+            memcpy(buf, v, strlen(v) + 1);
+        if (v)
+            SF_H5_CHECK(H5free_memory(v));
+    } else {
+        ok = H5Tget_size(ftype) < len;
         SF_H5_CHECK(H5Tset_size(mtype, len));
         SF_H5_CHECK(H5Tset_strpad(mtype, H5T_STR_NULLTERM));
-        memset(buf, 0, len);
-        SF_H5_CHECK(H5Aread(attr, mtype, buf));
-        SF_H5_CHECK(H5Tclose(mtype));
+        if (ok)
+            SF_H5_CHECK(H5Aread(attr, mtype, buf));
     }
+    SF_H5_CHECK(H5Tclose(mtype));
     SF_H5_CHECK(H5Tclose(ftype));
     SF_H5_CHECK(H5Aclose(attr));
     return ok ? 0 : -1;
 }
 
-static void *h5_open_read(MPI_Comm comm, const char *path, sf_file_meta *meta, char *err,
-                          size_t errlen)
+/* n unsigned 64-bit integers (as slabfill writes them: U64LE), into v. */
+static int read_u64_attr(hid_t obj, const char *name, uint64_t *v, hssize_t n)
+{
+    hid_t attr, ftype;
+    if (attr_open(obj, name, H5T_INTEGER, n, &attr, &ftype) != 0)
+        return -1;
+    int ok = H5Tget_size(ftype) == 8 && H5Tget_sign(ftype) == H5T_SGN_NONE;
+    if (ok)
+        SF_H5_CHECK(H5Aread(attr, H5T_NATIVE_UINT64, v));
+    SF_H5_CHECK(H5Tclose(ftype));
+    SF_H5_CHECK(H5Aclose(attr));
+    return ok ? 0 : -1;
+}
+
+/* slabfill's words from /data's attributes, each validated; *what names the one refused. */
+static int read_meta(hid_t dset, sf_file_meta *meta, const char **what, char *err,
+                     size_t errlen)
+{
+    static const char *const keys[] = {"dtype", "distribution", "value_spec", "generator"};
+    char buf[64], text[32];
+    uint64_t seed, shape[3];
+    for (int i = 0; i < 4; i++) {
+        *what = keys[i];
+        if (read_string_attr(dset, keys[i], buf, sizeof buf) != 0)
+            return -1;
+        if (i == 3 && strcmp(buf, SF_GENERATOR) != 0)
+            return -1;
+        if (sf_meta_set(meta, keys[i], buf, err, errlen) != 0)
+            return -1;
+    }
+    *what = "a uint64 seed attribute";
+    if (read_u64_attr(dset, "seed", &seed, 1) != 0)
+        return -1;
+    snprintf(text, sizeof text, "%llu", (unsigned long long)seed);
+    if (sf_meta_set(meta, "seed", text, err, errlen) != 0)
+        return -1;
+    *what = "a shape attribute of three uint64";
+    if (read_u64_attr(dset, "shape", shape, 3) != 0)
+        return -1;
+    char sh[96];
+    snprintf(sh, sizeof sh, "%llux%llux%llu", (unsigned long long)shape[0],
+             (unsigned long long)shape[1], (unsigned long long)shape[2]);
+    return sf_meta_set(meta, "shape", sh, err, errlen);
+}
+
+/* /data: a 3-D little-endian float dataset whose extent and type agree with its words, stored
+ * contiguously (its offset into *off). */
+static int check_data(const char *path, hid_t dset, sf_file_meta *meta, haddr_t *off,
+                      char *err, size_t errlen)
+{
+    const char *what = NULL;
+    if (read_meta(dset, meta, &what, err, errlen) != 0) {
+        if (!err[0])
+            snprintf(err, errlen, "%s: /data lacks a valid %s attribute: not a slabfill file",
+                     path, what);
+        return -1;
+    }
+    hid_t type = SF_H5_CHECK(H5Dget_type(dset)), space = SF_H5_CHECK(H5Dget_space(dset));
+    size_t elem = H5Tget_class(type) == H5T_FLOAT && H5Tget_order(type) == H5T_ORDER_LE
+                      ? H5Tget_size(type) : 0;
+    hsize_t dims[3] = {0, 0, 0};
+    int nd = SF_H5_CHECK(H5Sget_simple_extent_ndims(space));
+    if (nd == 3)
+        SF_H5_CHECK(H5Sget_simple_extent_dims(space, dims, NULL));
+    SF_H5_CHECK(H5Sclose(space));
+    SF_H5_CHECK(H5Tclose(type));
+    uint64_t shape[3] = {dims[0], dims[1], dims[2]};
+    if (sf_meta_agrees(path, meta, shape, elem, err, errlen) != 0)
+        return -1;
+    *off = H5Dget_offset(dset);
+    if (*off == HADDR_UNDEF) {
+        snprintf(err, errlen, "%s: /data is not stored as one allocated contiguous range: not "
+                 "a slabfill file", path);
+        return -1;
+    }
+    return 0;
+}
+
+/* Opens /data of an open file, refusing anything but a dataset; -1 with a reason. */
+static hid_t open_data(hid_t file, const char *path, char *err, size_t errlen)
+{
+    if (SF_H5_CHECK(H5Lexists(file, "data", H5P_DEFAULT)) > 0) {
+        hid_t obj = H5Oopen(file, "data", H5P_DEFAULT);
+        if (obj >= 0 && H5Iget_type(obj) == H5I_DATASET)
+            return obj;
+        if (obj >= 0)
+            SF_H5_CHECK(H5Oclose(obj));
+    }
+    snprintf(err, errlen, "%s has no dataset /data: not a slabfill file", path);
+    return -1;
+}
+
+/* Rank 0's serial look at the file (the default sec2 driver, read-only). */
+static int h5_inspect(const char *path, sf_file_meta *meta, uint64_t need_z,
+                      const unsigned char *need, char *err, size_t errlen)
+{
+    uint64_t size;
+    int fd = sf_open_regular(path, &size, err, errlen);
+    if (fd < 0)
+        return -1;
+    close(fd); /* read-only: it was only a check */
+    memset(meta, 0, sizeof *meta);
+    err[0] = '\0';
+    SF_H5_CHECK(H5Eset_auto2(H5E_DEFAULT, NULL, NULL));
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (file < 0) {
+        snprintf(err, errlen, "%s is not an HDF5 file that can be opened (damaged or "
+                 "truncated?)", path);
+        return -1;
+    }
+    haddr_t off = HADDR_UNDEF;
+    hid_t dset = open_data(file, path, err, errlen);
+    int rc = dset < 0 ? -1 : check_data(path, dset, meta, &off, err, errlen);
+    if (dset >= 0)
+        SF_H5_CHECK(H5Oclose(dset));
+    SF_H5_CHECK(H5Fclose(file));
+    if (rc == 0 && need && need_z != meta->shape[0]) {
+        snprintf(err, errlen, "%s holds %llu slices, not %llu", path,
+                 (unsigned long long)meta->shape[0], (unsigned long long)need_z);
+        rc = -1;
+    }
+    return rc ? rc : sf_extent_check(path, meta, (uint64_t)off, size, need, 0, err, errlen);
+}
+
+static void *h5_open_read(MPI_Comm comm, const char *path, const sf_file_meta *meta)
 {
     h5_handle *h = sf_xcalloc(1, sizeof *h);
     hid_t fapl = file_access(comm, MPI_INFO_NULL);
-    h->file = H5Fopen(path, H5F_ACC_RDONLY, fapl);
+    h->file = SF_H5_CHECK(H5Fopen(path, H5F_ACC_RDONLY, fapl));
     SF_H5_CHECK(H5Pclose(fapl));
-    if (h->file < 0) {
-        snprintf(err, errlen, "%s is not an HDF5 file that can be opened", path);
-        free(h);
-        return NULL;
-    }
-    const char *what = "a dataset /data";
-    if (SF_H5_CHECK(H5Lexists(h->file, "data", H5P_DEFAULT)) <= 0)
-        goto not_ours;
     h->dset = SF_H5_CHECK(H5Dopen2(h->file, "data", H5P_DEFAULT));
-    char buf[64];
-    static const char *const keys[] = {"dtype", "distribution", "value_spec"};
-    for (int i = 0; i < 3; i++) {
-        what = keys[i];
-        if (read_string_attr(h->dset, keys[i], buf, sizeof buf) != 0 ||
-            sf_meta_set(meta, keys[i], buf, err, errlen) != 0)
-            goto not_ours;
-    }
-    what = "seed and shape attributes";
-    if (SF_H5_CHECK(H5Aexists(h->dset, "seed")) <= 0 ||
-        SF_H5_CHECK(H5Aexists(h->dset, "shape")) <= 0)
-        goto not_ours;
-    hid_t a = SF_H5_CHECK(H5Aopen(h->dset, "seed", H5P_DEFAULT));
-    SF_H5_CHECK(H5Aread(a, H5T_NATIVE_UINT64, &meta->spec.seed));
-    SF_H5_CHECK(H5Aclose(a));
-    a = SF_H5_CHECK(H5Aopen(h->dset, "shape", H5P_DEFAULT));
-    SF_H5_CHECK(H5Aread(a, H5T_NATIVE_UINT64, meta->shape));
-    SF_H5_CHECK(H5Aclose(a));
     h->filespace = SF_H5_CHECK(H5Dget_space(h->dset));
-    hsize_t dims[3];
-    what = "a 3-D /data matching its shape attribute";
-    if (SF_H5_CHECK(H5Sget_simple_extent_ndims(h->filespace)) != 3)
-        goto not_ours;
-    SF_H5_CHECK(H5Sget_simple_extent_dims(h->filespace, dims, NULL));
-    if (dims[0] != meta->shape[0] || dims[1] != meta->shape[1] || dims[2] != meta->shape[2])
-        goto not_ours;
     h->memtype = meta->spec.dtype == SF_FLOAT64 ? H5T_NATIVE_DOUBLE : H5T_NATIVE_FLOAT;
     h->dxpl = SF_H5_CHECK(H5Pcreate(H5P_DATASET_XFER));
     SF_H5_CHECK(H5Pset_dxpl_mpio(h->dxpl, H5FD_MPIO_COLLECTIVE));
     return h;
-not_ours:
-    if (!err[0])
-        snprintf(err, errlen, "%s lacks %s: not a slabfill file", path, what);
-    if (h->filespace > 0)
-        H5Sclose(h->filespace);
-    if (h->dset > 0)
-        H5Dclose(h->dset);
-    H5Fclose(h->file);
-    free(h);
-    return NULL;
 }
 
 static void h5_read(void *handle, const sf_box *box, void *buf)
@@ -294,6 +408,7 @@ static MPI_Info h5_file_info(void *handle)
 const sf_backend sf_backend_hdf5 = {
     .name = "hdf5",
     .extension = ".h5",
+    .mpiio = 1,
     .magic = "\x89HDF\r\n\x1a\n", /* the superblock signature, at 0 without a user block */
     .magic_len = 8,
     .description = "parallel HDF5, dataset /data, collective H5Dwrite",
@@ -303,6 +418,7 @@ const sf_backend sf_backend_hdf5 = {
     .file_info = h5_file_info,
     .flush = h5_flush,
     .data_offset = h5_data_offset,
+    .inspect = h5_inspect,
     .open_read = h5_open_read,
     .read = h5_read,
     .close_read = h5_close_read,

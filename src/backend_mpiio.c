@@ -10,12 +10,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
 #include "sf_backend.h"
 #include "sf_error.h"
+#include "sf_files.h"
 #include "sf_version.h"
 
 #define NPY_DATA_OFFSET 4096
+
 
 typedef struct {
     MPI_File fh;
@@ -23,6 +27,7 @@ typedef struct {
     size_t es;
     uint64_t X, Y;
     int independent, sync;
+    char path[4096];
 } npy_handle;
 
 /* Builds the 4096-byte NPY v1.0 header: magic, version, little-endian length, dict, padding. */
@@ -50,6 +55,29 @@ static void npy_header(const sf_target *t, char *hdr)
     hdr[NPY_DATA_OFFSET - 1] = '\n';
 }
 
+/* A write counts only when its bytes are confirmed: Open MPI's OMPIO returns MPI_SUCCESS from a
+ * write that hit a full disk (printing the system's message itself) and reports the truth only
+ * in the status's count. */
+static void confirm(const npy_handle *h, MPI_Status *st, MPI_Datatype type, uint64_t n,
+                    MPI_Offset off, const char *call)
+{
+    int got = 0;
+    SF_MPI_CHECK(MPI_Get_count(st, type, &got));
+    if (got != MPI_UNDEFINED && (uint64_t)got == n)
+        return;
+    char dir[4096], space[96] = "", count[32] = "a fraction";
+    const char *base;
+    if (got != MPI_UNDEFINED)
+        snprintf(count, sizeof count, "%d", got);
+    struct statvfs vfs;
+    if (sf_split_path(h->path, dir, sizeof dir, &base) == 0 && statvfs(dir, &vfs) == 0)
+        snprintf(space, sizeof space, "; its file system has %llu bytes available",
+                 (unsigned long long)vfs.f_bavail * (unsigned long long)vfs.f_frsize);
+    sf_die(__FILE__, __LINE__, call, "%s: short write: %s of %llu elements at byte offset %lld "
+           "were written, although the call returned MPI_SUCCESS%s", h->path,
+           count, (unsigned long long)n, (long long)off, space);
+}
+
 static void *npy_create(const sf_target *t)
 {
     npy_handle *h = sf_xcalloc(1, sizeof *h);
@@ -59,6 +87,7 @@ static void *npy_create(const sf_target *t)
     h->Y = t->shape[2];
     h->independent = t->independent;
     h->sync = t->sync;
+    snprintf(h->path, sizeof h->path, "%s", t->path);
     int rank;
     SF_MPI_CHECK(MPI_Comm_rank(t->comm, &rank));
     SF_MPI_CHECK(MPI_File_open(t->comm, t->path, MPI_MODE_CREATE | MPI_MODE_WRONLY, t->info,
@@ -73,6 +102,7 @@ static void *npy_create(const sf_target *t)
         npy_header(t, hdr);
         MPI_Status st;
         SF_MPI_CHECK(MPI_File_write_at(h->fh, 0, hdr, NPY_DATA_OFFSET, MPI_BYTE, &st));
+        confirm(h, &st, MPI_BYTE, NPY_DATA_OFFSET, 0, "MPI_File_write_at");
     }
     return h;
 }
@@ -86,10 +116,13 @@ static void npy_write(void *handle, const sf_box *box, const void *buf)
     MPI_Status st;
     /* The plan caps a unit at 1 GiB, so the element count fits in an int. */
     if (h->independent) {
-        if (n)
-            SF_MPI_CHECK(MPI_File_write_at(h->fh, off, buf, (int)n, h->type, &st));
+        if (!n)
+            return;
+        SF_MPI_CHECK(MPI_File_write_at(h->fh, off, buf, (int)n, h->type, &st));
+        confirm(h, &st, h->type, n, off, "MPI_File_write_at");
     } else {
         SF_MPI_CHECK(MPI_File_write_at_all(h->fh, off, buf, (int)n, h->type, &st));
+        confirm(h, &st, h->type, n, off, "MPI_File_write_at_all");
     }
 }
 
@@ -114,61 +147,156 @@ static int64_t npy_data_offset(void *handle)
     return NPY_DATA_OFFSET;
 }
 
-/* Parses our header: the dict numpy reads, then "# slabfill key=value ...". Rank 0 only. */
-static int parse_header(const char *hdr, const char *path, sf_file_meta *meta, char *err,
-                        size_t errlen)
+/* The header is read back exactly as numpy reads it, and refused unless it is the layout
+ * slabfill writes: format 1.0, data at 4096, a dict with exactly 'descr' ('<f4' or '<f8'),
+ * 'fortran_order' (False) and 'shape' (three integers), then slabfill's words in a comment. */
+typedef struct {
+    const char *p, *end;
+} cursor;
+
+static void skip_spaces(cursor *c)
 {
-    if (memcmp(hdr, "\x93NUMPY\x01\x00", 8) != 0) {
-        snprintf(err, errlen, "%s is not a NumPy .npy file (format 1.0)", path);
+    while (c->p < c->end && *c->p == ' ')
+        c->p++;
+}
+
+static int eat(cursor *c, const char *tok)
+{
+    skip_spaces(c);
+    size_t n = strlen(tok);
+    if ((size_t)(c->end - c->p) < n || memcmp(c->p, tok, n) != 0)
         return -1;
+    c->p += n;
+    return 0;
+}
+
+static int eat_uint(cursor *c, uint64_t *v)
+{
+    skip_spaces(c);
+    uint64_t x = 0;
+    const char *start = c->p;
+    for (; c->p < c->end && *c->p >= '0' && *c->p <= '9'; c->p++) {
+        unsigned d = (unsigned)(*c->p - '0');
+        if (x > (UINT64_MAX - d) / 10)
+            return -1;
+        x = x * 10 + d;
     }
-    char text[NPY_DATA_OFFSET];
-    memcpy(text, hdr + 10, NPY_DATA_OFFSET - 10);
-    text[NPY_DATA_OFFSET - 11] = '\0';
-    char *c = strstr(text, "# slabfill ");
-    if (!c) {
+    *v = x;
+    return c->p > start && x > 0 ? 0 : -1;
+}
+
+/* One "'key': value" of the dict; which key it was goes to *seen. */
+static int dict_item(cursor *c, unsigned *seen, size_t *elem, uint64_t shape[3])
+{
+    if (eat(c, "'descr'") == 0) {
+        if (eat(c, ":") != 0 || (*seen & 1))
+            return -1;
+        *seen |= 1;
+        *elem = eat(c, "'<f4'") == 0 ? 4 : eat(c, "'<f8'") == 0 ? 8 : 0;
+        return *elem ? 0 : -1;
+    }
+    if (eat(c, "'fortran_order'") == 0) {
+        if (eat(c, ":") != 0 || (*seen & 2))
+            return -1;
+        *seen |= 2;
+        return eat(c, "False");
+    }
+    if (eat(c, "'shape'") != 0 || eat(c, ":") != 0 || (*seen & 4) || eat(c, "(") != 0)
+        return -1;
+    *seen |= 4;
+    for (int d = 0; d < 3; d++)
+        if (eat_uint(c, &shape[d]) != 0 || (d < 2 && eat(c, ",") != 0))
+            return -1;
+    (void)eat(c, ","); /* numpy writes (3,) for one dimension and allows a trailing comma */
+    return eat(c, ")");
+}
+
+/* slabfill's words after the dict: "# slabfill generator=... value_spec=... seed=...". */
+static int comment_words(cursor *c, const char *path, sf_file_meta *meta, char *err,
+                         size_t errlen)
+{
+    if (eat(c, "# slabfill ") != 0) {
         snprintf(err, errlen, "%s has no slabfill metadata in its header: not a slabfill file",
                  path);
         return -1;
     }
-    int seen = 0;
-    for (char *tok = strtok(c + 11, " \n"); tok; tok = strtok(NULL, " \n")) {
-        char *eq = strchr(tok, '=');
-        if (!eq)
-            continue;
-        *eq = '\0';
-        if (sf_meta_set(meta, tok, eq + 1, err, errlen) != 0)
+    char word[256];
+    while (skip_spaces(c), c->p < c->end && *c->p != '\n') {
+        size_t n = 0;
+        while (c->p < c->end && *c->p != ' ' && *c->p != '\n' && n + 1 < sizeof word)
+            word[n++] = *c->p++;
+        word[n] = '\0';
+        char *eq = strchr(word, '=');
+        if (!eq || (c->p < c->end && *c->p != ' ' && *c->p != '\n')) {
+            snprintf(err, errlen, "%s: malformed word in its slabfill metadata", path);
             return -1;
-        seen += !strcmp(tok, "seed") + !strcmp(tok, "shape") + !strcmp(tok, "dtype") +
-                !strcmp(tok, "distribution") + !strcmp(tok, "value_spec");
-    }
-    if (seen != 5) {
-        snprintf(err, errlen, "%s: header metadata incomplete: not a slabfill file", path);
-        return -1;
+        }
+        *eq = '\0';
+        if (!strcmp(word, "generator") && strcmp(eq + 1, SF_GENERATOR) != 0) {
+            snprintf(err, errlen, "%s: generator is not %s", path, SF_GENERATOR);
+            return -1;
+        }
+        if (sf_meta_set(meta, word, eq + 1, err, errlen) != 0)
+            return -1;
     }
     return 0;
 }
 
-/* Rank 0's reader for sf_meta_bcast: the 4096-byte header, with plain stdio. */
-static int npy_read_meta(const char *path, sf_file_meta *meta, char *err, size_t errlen)
+/* Parses a 4096-byte header. Rank 0 only. */
+static int parse_header(const char *hdr, const char *path, sf_file_meta *meta, char *err,
+                        size_t errlen)
 {
-    char hdr[NPY_DATA_OFFSET] = "";
-    FILE *f = fopen(path, "rb");
-    size_t got = f ? fread(hdr, 1, sizeof hdr, f) : 0;
-    if (f)
-        fclose(f); /* read-only: nothing to lose */
-    if (got != sizeof hdr) {
+    const unsigned hlen = (unsigned char)hdr[8] | (unsigned)(unsigned char)hdr[9] << 8;
+    if (memcmp(hdr, "\x93NUMPY\x01\x00", 8) != 0 || hlen != NPY_DATA_OFFSET - 10 ||
+        hdr[NPY_DATA_OFFSET - 1] != '\n' || memchr(hdr + 10, '\0', hlen) != NULL) {
+        snprintf(err, errlen, "%s is not a .npy file in the layout slabfill writes (format "
+                 "1.0, a %d-byte header ending in a newline)", path, NPY_DATA_OFFSET - 10);
+        return -1;
+    }
+    cursor c = {hdr + 10, hdr + NPY_DATA_OFFSET - 1};
+    unsigned seen = 0;
+    size_t elem = 0;
+    uint64_t shape[3];
+    int ok = eat(&c, "{") == 0;
+    for (int i = 0; ok && i < 3; i++)
+        ok = dict_item(&c, &seen, &elem, shape) == 0 && (eat(&c, ",") == 0 || i == 2);
+    if (!ok || seen != 7 || eat(&c, "}") != 0) {
+        snprintf(err, errlen, "%s: its header dict is not {'descr': '<f4' or '<f8', "
+                 "'fortran_order': False, 'shape': (Z, X, Y)}", path);
+        return -1;
+    }
+    memset(meta, 0, sizeof *meta);
+    if (comment_words(&c, path, meta, err, errlen) != 0)
+        return -1;
+    return sf_meta_agrees(path, meta, shape, elem, err, errlen);
+}
+
+static int npy_inspect(const char *path, sf_file_meta *meta, uint64_t need_z,
+                       const unsigned char *need, char *err, size_t errlen)
+{
+    uint64_t size;
+    int fd = sf_open_regular(path, &size, err, errlen);
+    if (fd < 0)
+        return -1;
+    char hdr[NPY_DATA_OFFSET];
+    ssize_t got = pread(fd, hdr, sizeof hdr, 0);
+    close(fd); /* read-only: nothing to lose */
+    if (got != (ssize_t)sizeof hdr) {
         snprintf(err, errlen, "%s is shorter than a slabfill .npy header", path);
         return -1;
     }
-    return parse_header(hdr, path, meta, err, errlen);
+    if (parse_header(hdr, path, meta, err, errlen) != 0)
+        return -1;
+    if (need && need_z != meta->shape[0]) {
+        snprintf(err, errlen, "%s holds %llu slices, not %llu", path,
+                 (unsigned long long)meta->shape[0], (unsigned long long)need_z);
+        return -1;
+    }
+    return sf_extent_check(path, meta, NPY_DATA_OFFSET, size, need, 1, err, errlen);
 }
 
-static void *npy_open_read(MPI_Comm comm, const char *path, sf_file_meta *meta, char *err,
-                           size_t errlen)
+static void *npy_open_read(MPI_Comm comm, const char *path, const sf_file_meta *meta)
 {
-    if (sf_meta_bcast(comm, path, npy_read_meta, meta, err, errlen) != 0)
-        return NULL;
     npy_handle *h = sf_xcalloc(1, sizeof *h);
     SF_MPI_CHECK(MPI_File_open(comm, path, MPI_MODE_RDONLY, MPI_INFO_NULL, &h->fh));
     SF_MPI_CHECK(MPI_File_set_errhandler(h->fh, MPI_ERRORS_RETURN));
@@ -185,12 +313,13 @@ static void npy_read(void *handle, const sf_box *box, void *buf)
     uint64_t n = box->count[0] * box->count[1] * box->count[2];
     uint64_t g0 = n ? (box->start[0] * h->X + box->start[1]) * h->Y + box->start[2] : 0;
     MPI_Status st;
-    SF_MPI_CHECK(MPI_File_read_at_all(h->fh, (MPI_Offset)(NPY_DATA_OFFSET + g0 * h->es), buf,
-                                      (int)n, h->type, &st));
+    MPI_Offset off = (MPI_Offset)(NPY_DATA_OFFSET + g0 * h->es);
+    SF_MPI_CHECK(MPI_File_read_at_all(h->fh, off, buf, (int)n, h->type, &st));
     int got = 0;
     SF_MPI_CHECK(MPI_Get_count(&st, h->type, &got));
-    if ((uint64_t)got != n)
-        memset((char *)buf + (size_t)got * h->es, 0, (size_t)(n - (uint64_t)got) * h->es);
+    if ((uint64_t)got != n) /* inspected as long enough: it shrank since */
+        sf_die(__FILE__, __LINE__, "MPI_File_read_at_all", "short read: %d of %llu elements at "
+               "byte offset %lld", got, (unsigned long long)n, (long long)off);
 }
 
 static void npy_close_read(void *handle)
@@ -211,6 +340,7 @@ static MPI_Info npy_file_info(void *handle)
 const sf_backend sf_backend_mpiio = {
     .name = "mpiio",
     .extension = ".npy",
+    .mpiio = 1,
     .magic = "\x93NUMPY",
     .magic_len = 6,
     .description = "plain MPI-IO into a NumPy .npy file, MPI_File_write_at_all",
@@ -220,6 +350,7 @@ const sf_backend sf_backend_mpiio = {
     .file_info = npy_file_info,
     .flush = npy_flush,
     .data_offset = npy_data_offset,
+    .inspect = npy_inspect,
     .open_read = npy_open_read,
     .read = npy_read,
     .close_read = npy_close_read,

@@ -5,14 +5,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sf_backend.h"
 #include "sf_error.h"
+#include "sf_files.h"
 #include "sf_version.h"
 
 typedef struct {
     int ncid, varid, f64, independent, sync;
+    char path[4096];
 } nc_handle;
+
 
 static void nc_check(int rc, const char *file, int line, const char *call)
 {
@@ -33,6 +37,7 @@ static void *nc_create(const sf_target *t)
     h->f64 = t->spec.dtype == SF_FLOAT64;
     h->independent = t->independent;
     h->sync = t->sync;
+    snprintf(h->path, sizeof h->path, "%s", t->path);
     if (t->resume) {
         SF_NC_CHECK(ncmpi_open(t->comm, t->path, NC_WRITE, t->info, &h->ncid));
         SF_NC_CHECK(ncmpi_inq_varid(h->ncid, "data", &h->varid));
@@ -66,6 +71,19 @@ static void *nc_create(const sf_target *t)
     return h;
 }
 
+static void put(nc_handle *h, const MPI_Offset start[3], const MPI_Offset count[3],
+                const void *buf)
+{
+    if (h->independent && h->f64)
+        SF_NC_CHECK(ncmpi_put_vara_double(h->ncid, h->varid, start, count, buf));
+    else if (h->independent)
+        SF_NC_CHECK(ncmpi_put_vara_float(h->ncid, h->varid, start, count, buf));
+    else if (h->f64) /* a rank with nothing left joins with zero counts */
+        SF_NC_CHECK(ncmpi_put_vara_double_all(h->ncid, h->varid, start, count, buf));
+    else
+        SF_NC_CHECK(ncmpi_put_vara_float_all(h->ncid, h->varid, start, count, buf));
+}
+
 static void nc_write(void *handle, const sf_box *box, const void *buf)
 {
     nc_handle *h = handle;
@@ -74,21 +92,19 @@ static void nc_write(void *handle, const sf_box *box, const void *buf)
         start[d] = (MPI_Offset)box->start[d];
         count[d] = (MPI_Offset)box->count[d];
     }
-    int empty = count[0] * count[1] * count[2] == 0;
-    if (h->independent) {
-        if (empty)
-            return;
-        if (h->f64)
-            SF_NC_CHECK(ncmpi_put_vara_double(h->ncid, h->varid, start, count, buf));
-        else
-            SF_NC_CHECK(ncmpi_put_vara_float(h->ncid, h->varid, start, count, buf));
+    const MPI_Offset want = count[0] * count[1] * count[2] * (h->f64 ? 8 : 4);
+    if (h->independent && want == 0)
         return;
-    }
-    /* A rank with nothing left joins with zero counts; PnetCDF ignores start then. */
-    if (h->f64)
-        SF_NC_CHECK(ncmpi_put_vara_double_all(h->ncid, h->varid, start, count, buf));
-    else
-        SF_NC_CHECK(ncmpi_put_vara_float_all(h->ncid, h->varid, start, count, buf));
+    /* A write counts only when its bytes are confirmed: PnetCDF returns NC_NOERR from a write
+     * that Open MPI's OMPIO cut short on a full disk, but its count of bytes put tells. */
+    MPI_Offset before, after;
+    SF_NC_CHECK(ncmpi_inq_put_size(h->ncid, &before));
+    put(h, start, count, buf);
+    SF_NC_CHECK(ncmpi_inq_put_size(h->ncid, &after));
+    if (after - before != want)
+        sf_die(__FILE__, __LINE__, h->independent ? "ncmpi_put_vara" : "ncmpi_put_vara_all",
+               "%s: short write: %lld of %lld bytes were written, although the call returned "
+               "NC_NOERR", h->path, (long long)(after - before), (long long)want);
 }
 
 static void nc_close(void *handle)
@@ -108,51 +124,121 @@ static void nc_flush(void *handle)
     SF_NC_CHECK(ncmpi_sync(h->ncid));
 }
 
-static void *nc_open_read(MPI_Comm comm, const char *path, sf_file_meta *meta, char *err,
-                          size_t errlen)
+/* A text attribute of data, shorter than len, into buf. */
+static int text_attr(int ncid, int varid, const char *name, char *buf, size_t len)
 {
-    nc_handle *h = sf_xcalloc(1, sizeof *h);
-    if (ncmpi_open(comm, path, NC_NOWRITE, MPI_INFO_NULL, &h->ncid) != NC_NOERR) {
-        snprintf(err, errlen, "%s is not a netCDF file that can be opened", path);
-        free(h);
-        return NULL;
-    }
-    const char *what = "a variable data";
+    nc_type type;
+    MPI_Offset n;
+    if (ncmpi_inq_att(ncid, varid, name, &type, &n) != NC_NOERR || type != NC_CHAR || n < 0 ||
+        (size_t)n >= len)
+        return -1;
+    SF_NC_CHECK(ncmpi_get_att_text(ncid, varid, name, buf));
+    buf[n] = '\0';
+    return strlen(buf) == (size_t)n ? 0 : -1;
+}
+
+/* n NC_UINT64 values of an attribute of data: type and count are checked before reading. */
+static int u64_attr(int ncid, int varid, const char *name, unsigned long long *v, MPI_Offset n)
+{
+    nc_type type;
+    MPI_Offset len;
+    if (ncmpi_inq_att(ncid, varid, name, &type, &len) != NC_NOERR || type != NC_UINT64 ||
+        len != n)
+        return -1;
+    SF_NC_CHECK(ncmpi_get_att_ulonglong(ncid, varid, name, v));
+    return 0;
+}
+
+/* slabfill's words from data's attributes; *what names the one refused. */
+static int read_words(int ncid, int varid, sf_file_meta *meta, const char **what, char *err,
+                      size_t errlen)
+{
+    static const char *const keys[] = {"dtype", "distribution", "value_spec", "generator"};
     char buf[64];
     unsigned long long seed, shape[3];
-    MPI_Offset len;
-    nc_type type;
-    int ndims;
-    if (ncmpi_inq_varid(h->ncid, "data", &h->varid) != NC_NOERR ||
-        ncmpi_inq_varndims(h->ncid, h->varid, &ndims) != NC_NOERR || ndims != 3)
-        goto not_ours;
-    static const char *const keys[] = {"dtype", "distribution", "value_spec"};
-    for (int i = 0; i < 3; i++) {
-        what = keys[i];
-        if (ncmpi_inq_att(h->ncid, h->varid, keys[i], &type, &len) != NC_NOERR ||
-            type != NC_CHAR || len >= (MPI_Offset)sizeof buf)
-            goto not_ours;
-        SF_NC_CHECK(ncmpi_get_att_text(h->ncid, h->varid, keys[i], buf));
-        buf[len] = '\0';
-        if (sf_meta_set(meta, keys[i], buf, err, errlen) != 0)
-            goto not_ours;
+    for (int i = 0; i < 4; i++) {
+        *what = keys[i];
+        if (text_attr(ncid, varid, keys[i], buf, sizeof buf) != 0 ||
+            (i == 3 && strcmp(buf, SF_GENERATOR) != 0) ||
+            sf_meta_set(meta, keys[i], buf, err, errlen) != 0)
+            return -1;
     }
-    what = "seed and shape attributes";
-    if (ncmpi_get_att_ulonglong(h->ncid, h->varid, "seed", &seed) != NC_NOERR ||
-        ncmpi_inq_attlen(h->ncid, h->varid, "shape", &len) != NC_NOERR || len != 3 ||
-        ncmpi_get_att_ulonglong(h->ncid, h->varid, "shape", shape) != NC_NOERR)
+    *what = "NC_UINT64 seed (1 value) and shape (3 values)";
+    if (u64_attr(ncid, varid, "seed", &seed, 1) != 0 ||
+        u64_attr(ncid, varid, "shape", shape, 3) != 0)
+        return -1;
+    snprintf(buf, sizeof buf, "%llu", seed);
+    if (sf_meta_set(meta, "seed", buf, err, errlen) != 0)
+        return -1;
+    snprintf(buf, sizeof buf, "%llux%llux%llu", shape[0], shape[1], shape[2]);
+    return sf_meta_set(meta, "shape", buf, err, errlen);
+}
+
+/* The variable data(z, x, y), its words and where its values start. */
+static int check_var(const char *path, int ncid, sf_file_meta *meta, MPI_Offset *off,
+                     char *err, size_t errlen)
+{
+    int varid, ndims, dimids[3], natts; /* ndims is checked to be 3 before dimids is filled */
+    nc_type type;
+    const char *what = "a variable data(z, x, y)";
+    uint64_t shape[3] = {0, 0, 0};
+    if (ncmpi_inq_varid(ncid, "data", &varid) != NC_NOERR ||
+        ncmpi_inq_varndims(ncid, varid, &ndims) != NC_NOERR || ndims != 3 ||
+        ncmpi_inq_var(ncid, varid, NULL, &type, &ndims, dimids, &natts) != NC_NOERR)
         goto not_ours;
-    meta->spec.seed = seed;
-    for (int d = 0; d < 3; d++)
-        meta->shape[d] = shape[d];
-    h->f64 = meta->spec.dtype == SF_FLOAT64;
-    return h;
+    for (int d = 0; d < 3; d++) {
+        MPI_Offset len;
+        if (ncmpi_inq_dimlen(ncid, dimids[d], &len) != NC_NOERR || len < 0)
+            goto not_ours;
+        shape[d] = (uint64_t)len;
+    }
+    if (read_words(ncid, varid, meta, &what, err, errlen) != 0)
+        goto not_ours;
+    size_t elem = type == NC_FLOAT ? 4 : type == NC_DOUBLE ? 8 : 0;
+    if (sf_meta_agrees(path, meta, shape, elem, err, errlen) != 0)
+        return -1;
+    SF_NC_CHECK(ncmpi_inq_varoffset(ncid, varid, off));
+    return 0;
 not_ours:
     if (!err[0])
-        snprintf(err, errlen, "%s lacks %s: not a slabfill file", path, what);
-    ncmpi_close(h->ncid);
-    free(h);
-    return NULL;
+        snprintf(err, errlen, "%s lacks a valid %s: not a slabfill file", path, what);
+    return -1;
+}
+
+/* Rank 0 alone: PnetCDF on MPI_COMM_SELF, read-only. */
+static int nc_inspect(const char *path, sf_file_meta *meta, uint64_t need_z,
+                      const unsigned char *need, char *err, size_t errlen)
+{
+    uint64_t size;
+    int fd = sf_open_regular(path, &size, err, errlen);
+    if (fd < 0)
+        return -1;
+    close(fd); /* read-only: it was only a check */
+    memset(meta, 0, sizeof *meta);
+    err[0] = '\0';
+    int ncid;
+    if (ncmpi_open(MPI_COMM_SELF, path, NC_NOWRITE, MPI_INFO_NULL, &ncid) != NC_NOERR) {
+        snprintf(err, errlen, "%s is not a netCDF file that can be opened", path);
+        return -1;
+    }
+    MPI_Offset off = 0;
+    int rc = check_var(path, ncid, meta, &off, err, errlen);
+    SF_NC_CHECK(ncmpi_close(ncid));
+    if (rc == 0 && need && need_z != meta->shape[0]) {
+        snprintf(err, errlen, "%s holds %llu slices, not %llu", path,
+                 (unsigned long long)meta->shape[0], (unsigned long long)need_z);
+        rc = -1;
+    }
+    return rc ? rc : sf_extent_check(path, meta, (uint64_t)off, size, need, 0, err, errlen);
+}
+
+static void *nc_open_read(MPI_Comm comm, const char *path, const sf_file_meta *meta)
+{
+    nc_handle *h = sf_xcalloc(1, sizeof *h);
+    SF_NC_CHECK(ncmpi_open(comm, path, NC_NOWRITE, MPI_INFO_NULL, &h->ncid));
+    SF_NC_CHECK(ncmpi_inq_varid(h->ncid, "data", &h->varid));
+    h->f64 = meta->spec.dtype == SF_FLOAT64;
+    return h;
 }
 
 static void nc_read(void *handle, const sf_box *box, void *buf)
@@ -195,6 +281,7 @@ static MPI_Info nc_file_info(void *handle)
 const sf_backend sf_backend_pnetcdf = {
     .name = "pnetcdf",
     .extension = ".nc",
+    .mpiio = 1,
     .magic = "CDF",
     .magic_len = 3,
     .description = "PnetCDF, CDF-5 variable data(z, x, y), collective ncmpi_put_vara_*_all",
@@ -204,6 +291,7 @@ const sf_backend sf_backend_pnetcdf = {
     .file_info = nc_file_info,
     .flush = nc_flush,
     .data_offset = nc_data_offset,
+    .inspect = nc_inspect,
     .open_read = nc_open_read,
     .read = nc_read,
     .close_read = nc_close_read,

@@ -6,7 +6,11 @@
  *
  * A chunk is one z-slice, so chunk files never straddle two ranks' ranges and each rank writes
  * only its own. Rank 0 writes the metadata. A slice cut into several write units (a buffer smaller
- * than a slice) is written piecewise with pwrite into the same chunk file. */
+ * than a slice) is written piecewise with pwrite into the same chunk file.
+ *
+ * Reading back, the JSON is parsed for real (src/json.c) and .zarray is held to exactly what
+ * zarr itself would read for this layout, so a store that zarr reads differently from what its
+ * slabfill attributes say is refused. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -18,9 +22,19 @@
 
 #include "sf_backend.h"
 #include "sf_error.h"
+#include "sf_files.h"
+#include "sf_json.h"
 #include "sf_version.h"
 
+#ifndef O_NOFOLLOW
+#define O_NOFOLLOW 0
+#endif
+#ifndef O_CLOEXEC
+#define O_CLOEXEC 0
+#endif
+
 #define ZPATH 4096
+
 
 typedef struct {
     char dir[ZPATH];    /* NAME.zarr/data */
@@ -30,35 +44,42 @@ typedef struct {
     int fd;             /* chunk file kept open while consecutive units fill it */
     int sync;
     uint64_t fd_z;
+    uint64_t *unsynced; /* chunks closed without fsync (--no-sync) since the last flush */
+    size_t nunsynced, cap;
 } zarr_handle;
 
-#define DIE_ERRNO(call, path) sf_die(__FILE__, __LINE__, call, "%s: %s", path, strerror(errno))
-
-/* Writes a whole file and syncs it; metadata files are small. */
-static void write_file(const char *path, const char *text)
+static void chunk_path(const zarr_handle *h, uint64_t z, char *path, size_t len)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0666);
-    if (fd < 0)
-        DIE_ERRNO("open", path);
-    size_t len = strlen(text);
-    ssize_t n = write(fd, text, len);
-    if (n < 0 || (size_t)n != len)
-        DIE_ERRNO("write", path);
-    if (fsync(fd) != 0)
-        DIE_ERRNO("fsync", path);
-    if (close(fd) != 0)
-        DIE_ERRNO("close", path);
+    if (snprintf(path, len, "%s/%" PRIu64 ".0.0", h->dir, z) >= (int)len)
+        sf_die(__FILE__, __LINE__, "snprintf", "%s: path too long", h->dir);
 }
 
-static void sync_dir(const char *path)
+static void write_meta(const zarr_handle *h, const sf_target *t)
 {
-    int fd = open(path, O_RDONLY);
-    if (fd < 0)
-        DIE_ERRNO("open", path);
-    if (fsync(fd) != 0 && errno != EINVAL)
-        DIE_ERRNO("fsync", path);
-    if (close(fd) != 0)
-        DIE_ERRNO("close", path);
+    char p[ZPATH + 32], text[2048];
+    snprintf(p, sizeof p, "%s/.zgroup", t->path);
+    snprintf(text, sizeof text, "{\n    \"zarr_format\": 2\n}\n");
+    sf_write_new(p, text, strlen(text));
+    snprintf(p, sizeof p, "%s/.zattrs", t->path);
+    sf_write_new(p, "{}\n", 3);
+    snprintf(text, sizeof text,
+             "{\n    \"chunks\": [1, %" PRIu64 ", %" PRIu64 "],\n    \"compressor\": null,\n"
+             "    \"dimension_separator\": \".\",\n    \"dtype\": \"<f%zu\",\n"
+             "    \"fill_value\": null,\n    \"filters\": null,\n    \"order\": \"C\",\n"
+             "    \"shape\": [%" PRIu64 ", %" PRIu64 ", %" PRIu64 "],\n"
+             "    \"zarr_format\": 2\n}\n",
+             t->shape[1], t->shape[2], h->es, t->shape[0], t->shape[1], t->shape[2]);
+    snprintf(p, sizeof p, "%s/.zarray", h->dir);
+    sf_write_new(p, text, strlen(text));
+    snprintf(text, sizeof text,
+             "{\n    \"generator\": \"%s\",\n    \"value_spec\": \"%s\",\n"
+             "    \"seed\": %" PRIu64 ",\n    \"distribution\": \"%s\",\n"
+             "    \"dtype\": \"%s\",\n    \"shape\": [%" PRIu64 ", %" PRIu64 ", %" PRIu64 "],\n"
+             "    \"slabfill_version\": \"%s\"\n}\n",
+             SF_GENERATOR, SF_VALUE_SPEC, t->spec.seed, sf_dist_name(t->spec.dist),
+             sf_dtype_name(t->spec.dtype), t->shape[0], t->shape[1], t->shape[2], SF_VERSION);
+    snprintf(p, sizeof p, "%s/.zattrs", h->dir);
+    sf_write_new(p, text, strlen(text));
 }
 
 static void *zarr_create(const sf_target *t)
@@ -75,34 +96,14 @@ static void *zarr_create(const sf_target *t)
     int rank;
     SF_MPI_CHECK(MPI_Comm_rank(t->comm, &rank));
     if (rank == 0 && !t->resume) {
-        char p[ZPATH + 32], text[2048];
+        /* mkdir never follows a link: a name planted there makes it fail with EEXIST. */
         if (mkdir(t->path, 0777) != 0)
-            DIE_ERRNO("mkdir", t->path);
+            sf_die_errno("mkdir", t->path);
         if (mkdir(h->dir, 0777) != 0)
-            DIE_ERRNO("mkdir", h->dir);
-        snprintf(p, sizeof p, "%s/.zgroup", t->path);
-        write_file(p, "{\n    \"zarr_format\": 2\n}\n");
-        snprintf(p, sizeof p, "%s/.zattrs", t->path);
-        write_file(p, "{}\n");
-        snprintf(text, sizeof text,
-                 "{\n    \"chunks\": [1, %" PRIu64 ", %" PRIu64 "],\n    \"compressor\": null,\n"
-                 "    \"dimension_separator\": \".\",\n    \"dtype\": \"<f%zu\",\n"
-                 "    \"fill_value\": null,\n    \"filters\": null,\n    \"order\": \"C\",\n"
-                 "    \"shape\": [%" PRIu64 ", %" PRIu64 ", %" PRIu64 "],\n"
-                 "    \"zarr_format\": 2\n}\n",
-                 t->shape[1], t->shape[2], h->es, t->shape[0], t->shape[1], t->shape[2]);
-        snprintf(p, sizeof p, "%s/.zarray", h->dir);
-        write_file(p, text);
-        snprintf(text, sizeof text,
-                 "{\n    \"generator\": \"%s\",\n    \"value_spec\": \"%s\",\n"
-                 "    \"seed\": %" PRIu64 ",\n    \"distribution\": \"%s\",\n"
-                 "    \"dtype\": \"%s\",\n    \"shape\": [%" PRIu64 ", %" PRIu64 ", %" PRIu64 "],\n"
-                 "    \"slabfill_version\": \"%s\"\n}\n",
-                 SF_GENERATOR, SF_VALUE_SPEC, t->spec.seed, sf_dist_name(t->spec.dist),
-                 sf_dtype_name(t->spec.dtype), t->shape[0], t->shape[1], t->shape[2],
-                 SF_VERSION);
-        snprintf(p, sizeof p, "%s/.zattrs", h->dir);
-        write_file(p, text);
+            sf_die_errno("mkdir", h->dir);
+        write_meta(h, t);
+        sf_fsync_dir(h->dir);
+        sf_fsync_dir(t->path);
     }
     /* The directories must exist before any rank creates a chunk file. */
     SF_MPI_CHECK(MPI_Barrier(t->comm));
@@ -113,11 +114,39 @@ static void finish_chunk(zarr_handle *h)
 {
     if (h->fd < 0)
         return;
+    char path[ZPATH + 32];
+    chunk_path(h, h->fd_z, path, sizeof path);
     if (h->sync && fsync(h->fd) != 0)
-        DIE_ERRNO("fsync", h->dir);
+        sf_die_errno("fsync", path);
     if (close(h->fd) != 0)
-        DIE_ERRNO("close", h->dir);
+        sf_die_errno("close", path);
     h->fd = -1;
+    if (h->sync)
+        return;
+    /* Not synced now (--no-sync): the next flush must, before the slice is recorded done. */
+    if (h->nunsynced == h->cap) {
+        h->cap = h->cap ? 2 * h->cap : 64;
+        h->unsynced = realloc(h->unsynced, h->cap * sizeof *h->unsynced);
+        if (!h->unsynced)
+            sf_die(__FILE__, __LINE__, "realloc", "%zu chunk numbers: out of memory", h->cap);
+    }
+    h->unsynced[h->nunsynced++] = h->fd_z;
+}
+
+static void write_part(zarr_handle *h, const char *path, const char *src, size_t len,
+                       off_t off)
+{
+    size_t done = 0;
+    while (done < len) {
+        ssize_t n = pwrite(h->fd, src + done, len - done, off + (off_t)done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            sf_die(__FILE__, __LINE__, "pwrite", "%s: %s (writing %zu bytes at offset %lld)",
+                   path, n < 0 ? strerror(errno) : "wrote nothing", len - done,
+                   (long long)off + (long long)done);
+        done += (size_t)n;
+    }
 }
 
 static void zarr_write(void *handle, const sf_box *box, const void *buf)
@@ -128,27 +157,17 @@ static void zarr_write(void *handle, const sf_box *box, const void *buf)
     for (uint64_t k = 0; k < box->count[0]; k++) {
         uint64_t z = box->start[0] + k;
         char path[ZPATH + 32];
-        snprintf(path, sizeof path, "%s/%" PRIu64 ".0.0", h->dir, z);
+        chunk_path(h, z, path, sizeof path);
         if (h->fd < 0 || h->fd_z != z) {
             finish_chunk(h);
-            h->fd = open(path, O_WRONLY | O_CREAT, 0666);
+            h->fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
             if (h->fd < 0)
-                DIE_ERRNO("open", path);
+                sf_die_errno("open", path);
             h->fd_z = z;
         }
         /* Units are contiguous within a slice: rows [x0, x0+nx), or part of one row. */
-        off_t off = (off_t)((box->start[1] * h->Y + box->start[2]) * h->es);
-        size_t done = 0;
-        while (done < slice_part) {
-            ssize_t n = pwrite(h->fd, src + done, slice_part - done, off + (off_t)done);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0)
-                sf_die(__FILE__, __LINE__, "pwrite", "%s: %s (writing %zu bytes at offset %lld)",
-                       path, n < 0 ? strerror(errno) : "wrote nothing", slice_part - done,
-                       (long long)off + (long long)done);
-            done += (size_t)n;
-        }
+        write_part(h, path, src, slice_part,
+                   (off_t)((box->start[1] * h->Y + box->start[2]) * h->es));
         src += slice_part;
     }
 }
@@ -161,103 +180,232 @@ static void zarr_close(void *handle)
     int rank;
     SF_MPI_CHECK(MPI_Comm_rank(h->comm, &rank));
     if (rank == 0 && h->sync) {
-        sync_dir(h->dir); /* the chunk files' names */
+        sf_fsync_dir(h->dir); /* the chunk files' names */
         char *slash = strrchr(h->dir, '/');
         *slash = '\0';
-        sync_dir(h->dir); /* the store root */
+        sf_fsync_dir(h->dir); /* the store root */
     }
+    free(h->unsynced);
     free(h);
 }
 
 static void zarr_flush(void *handle)
 {
     zarr_handle *h = handle;
-    /* Finished chunk files were fsynced when the next one was opened; this syncs the current
-     * one and the directory that names them. */
+    char path[ZPATH + 32];
     if (h->fd >= 0 && fsync(h->fd) != 0)
-        DIE_ERRNO("fsync", h->dir);
+        sf_die_errno("fsync", h->dir);
+    /* Chunks finished under --no-sync were closed unsynced; a checkpoint must not record them
+     * as done before they are on disk. */
+    for (size_t i = 0; i < h->nunsynced; i++) {
+        chunk_path(h, h->unsynced[i], path, sizeof path);
+        int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+            sf_die_errno("open", path);
+        if (fsync(fd) != 0)
+            sf_die_errno("fsync", path);
+        if (close(fd) != 0)
+            sf_die_errno("close", path);
+    }
+    h->nunsynced = 0;
     SF_MPI_CHECK(MPI_Barrier(h->comm));
     int rank;
     SF_MPI_CHECK(MPI_Comm_rank(h->comm, &rank));
     if (rank == 0)
-        sync_dir(h->dir);
+        sf_fsync_dir(h->dir);
 }
 
-/* The value after "key": in our own .zattrs (as zarr_create writes it), into buf. */
-static int json_value(const char *text, const char *key, char *buf, size_t len)
+/* ---- reading back ----------------------------------------------------------------------- */
+
+/* What .zarray and .zattrs say, gathered member by member. */
+typedef struct {
+    const char *path;
+    sf_file_meta *meta;
+    uint64_t shape[3], chunks[3];
+    size_t elem;
+    unsigned seen;
+} zarr_meta;
+
+static int uint3(const sf_json_member *m, uint64_t v[3])
 {
-    char pat[64];
-    snprintf(pat, sizeof pat, "\"%s\":", key);
-    const char *p = strstr(text, pat);
-    if (!p)
+    if (m->kind != SF_JSON_ARRAY || m->nitems != 3)
         return -1;
-    p += strlen(pat);
-    while (*p == ' ')
-        p++;
-    size_t n = 0;
-    if (*p == '"') {
-        for (p++; *p && *p != '"' && n + 1 < len; p++)
-            buf[n++] = *p;
-    } else if (*p == '[') { /* [z, x, y] -> "zxXxy" */
-        for (p++; *p && *p != ']' && n + 1 < len; p++)
-            if (*p >= '0' && *p <= '9')
-                buf[n++] = *p;
-            else if (*p == ',')
-                buf[n++] = 'x';
-    } else {
-        for (; *p >= '0' && *p <= '9' && n + 1 < len; p++)
-            buf[n++] = *p;
-    }
-    buf[n] = '\0';
-    return n ? 0 : -1;
-}
-
-/* NAME.zarr/data for a store path given with or without trailing slashes. */
-static void data_dir(const char *path, char *dir, size_t len)
-{
-    int n = snprintf(dir, len, "%s", path);
-    while (n > 1 && dir[n - 1] == '/')
-        dir[--n] = '\0';
-    snprintf(dir + n, len - (size_t)n, "/data");
-}
-
-/* Rank 0's reader for sf_meta_bcast: our own data/.zattrs. */
-static int zarr_read_meta(const char *path, sf_file_meta *meta, char *err, size_t errlen)
-{
-    char dir[ZPATH], p[ZPATH + 32], text[4096] = "", v[64];
-    data_dir(path, dir, sizeof dir);
-    snprintf(p, sizeof p, "%s/.zattrs", dir);
-    FILE *f = fopen(p, "r");
-    size_t n = f ? fread(text, 1, sizeof text - 1, f) : 0;
-    if (f)
-        fclose(f); /* read-only: nothing to lose */
-    text[n] = '\0';
-    if (n == 0) {
-        snprintf(err, errlen, "%s has no readable data/.zattrs: not a slabfill zarr store", path);
-        return -1;
-    }
-    static const char *const keys[] = {"seed", "shape", "dtype", "distribution", "value_spec"};
-    for (int i = 0; i < 5; i++) {
-        if (json_value(text, keys[i], v, sizeof v) != 0) {
-            snprintf(err, errlen, "%s: data/.zattrs lacks %s: not a slabfill store", path,
-                     keys[i]);
+    for (int i = 0; i < 3; i++) {
+        if (!m->item_is_uint[i] || m->item_uval[i] == 0)
             return -1;
-        }
-        if (sf_meta_set(meta, keys[i], v, err, errlen) != 0)
-            return -1;
+        v[i] = m->item_uval[i];
     }
     return 0;
 }
 
-static void *zarr_open_read(MPI_Comm comm, const char *path, sf_file_meta *meta, char *err,
-                            size_t errlen)
+/* One member of .zarray: each key zarr reads must say what this layout needs. */
+static int zarray_member(const sf_json_member *m, void *ctx, char *err, size_t errlen)
 {
-    if (sf_meta_bcast(comm, path, zarr_read_meta, meta, err, errlen) != 0)
-        return NULL;
+    zarr_meta *z = ctx;
+    static const char *const keys[] = {"chunks", "compressor", "dtype", "fill_value", "filters",
+                                       "order", "shape", "zarr_format", "dimension_separator"};
+    int k = 0;
+    while (k < 9 && strcmp(m->key, keys[k]) != 0)
+        k++;
+    int ok = k < 9 && !(z->seen & (1u << k));
+    switch (ok ? k : -1) {
+    case 0: ok = uint3(m, z->chunks) == 0; break;
+    case 1: case 4: ok = m->kind == SF_JSON_NULL; break;
+    case 2:
+        ok = m->kind == SF_JSON_STRING && (!strcmp(m->str, "<f4") || !strcmp(m->str, "<f8"));
+        z->elem = ok ? (size_t)(m->str[2] - '0') : 0;
+        break;
+    case 3: break; /* chunks are all present, so the fill value is never read */
+    case 5: ok = m->kind == SF_JSON_STRING && !strcmp(m->str, "C"); break;
+    case 6: ok = uint3(m, z->shape) == 0; break;
+    case 7: ok = m->kind == SF_JSON_NUMBER && m->is_uint && m->uval == 2; break;
+    case 8: ok = m->kind == SF_JSON_STRING && !strcmp(m->str, "."); break;
+    default: break;
+    }
+    if (!ok) {
+        snprintf(err, errlen, "member \"%.40s\" is not what slabfill's layout has (chunks "
+                 "[1, X, Y], no compressor or filters, dtype <f4 or <f8, order C, zarr_format 2)",
+                 m->key);
+        return -1;
+    }
+    z->seen |= 1u << k;
+    return 0;
+}
+
+/* One member of data/.zattrs: slabfill's words; other attributes are the user's. */
+static int zattrs_member(const sf_json_member *m, void *ctx, char *err, size_t errlen)
+{
+    zarr_meta *z = ctx;
+    char text[96];
+    uint64_t s[3];
+    const char *v = m->kind == SF_JSON_STRING ? m->str : "(not a string)";
+    if (!strcmp(m->key, "generator")) {
+        if (m->kind == SF_JSON_STRING && !strcmp(m->str, SF_GENERATOR))
+            return 0;
+        snprintf(err, errlen, "generator is not \"%s\"", SF_GENERATOR);
+        return -1;
+    }
+    if (!strcmp(m->key, "seed")) {
+        v = "(not an unsigned integer)";
+        if (m->kind == SF_JSON_NUMBER && m->is_uint) {
+            snprintf(text, sizeof text, "%" PRIu64, m->uval);
+            v = text;
+        }
+    } else if (!strcmp(m->key, "shape")) {
+        v = "(not three positive integers)";
+        if (uint3(m, s) == 0) {
+            snprintf(text, sizeof text, "%" PRIu64 "x%" PRIu64 "x%" PRIu64, s[0], s[1], s[2]);
+            v = text;
+        }
+    }
+    return sf_meta_set(z->meta, m->key, v, err, errlen);
+}
+
+/* Reads one small metadata file of the store (name relative to the store root) and hands it
+ * to the JSON reader; a refusal names the store and the file. */
+static int read_json(const char *root, const char *name, sf_json_member_fn fn, void *ctx,
+                     char *err, size_t errlen)
+{
+    char p[ZPATH + 32], *text = NULL, why[SF_ERRLEN] = "";
+    size_t len;
+    snprintf(p, sizeof p, "%s/%s", root, name);
+    int rc = sf_read_small(p, 1 << 20, &text, &len, why, sizeof why);
+    if (rc == 1) {
+        snprintf(err, errlen, "%s has no %s: not a slabfill zarr store", root, name);
+        return -1;
+    }
+    if (rc == 0) {
+        rc = sf_json_object(text, len, fn, ctx, why, sizeof why);
+        free(text);
+        if (rc == 0)
+            return 0;
+    }
+    snprintf(err, errlen, "%s: %s: %s", root, name, why);
+    return -1;
+}
+
+static int zgroup_member(const sf_json_member *m, void *ctx, char *err, size_t errlen)
+{
+    (void)ctx;
+    if (strcmp(m->key, "zarr_format") == 0 && m->kind == SF_JSON_NUMBER && m->is_uint &&
+        m->uval == 2)
+        return 0;
+    snprintf(err, errlen, "it holds \"%.40s\", not only zarr_format 2", m->key);
+    return -1;
+}
+
+/* NAME.zarr without trailing slashes, and NAME.zarr/data. */
+static void store_dirs(const char *path, char *root, char *dir, size_t len)
+{
+    int n = snprintf(root, len, "%s", path);
+    while (n > 1 && root[n - 1] == '/')
+        root[--n] = '\0';
+    snprintf(dir, len, "%s/data", root);
+}
+
+/* Every needed slice's chunk is a regular file of the whole slice's size. */
+static int chunks_present(const char *dir, const char *store, const sf_file_meta *meta,
+                          const unsigned char *need, char *err, size_t errlen)
+{
+    const uint64_t bytes = meta->shape[1] * meta->shape[2] * sf_dtype_size(meta->spec.dtype);
+    for (uint64_t z = 0; need && z < meta->shape[0]; z++) {
+        if (!need[z])
+            continue;
+        char p[ZPATH + 64], why[SF_ERRLEN];
+        snprintf(p, sizeof p, "%s/%" PRIu64 ".0.0", dir, z);
+        uint64_t size = 0;
+        int fd = sf_open_regular(p, &size, why, sizeof why);
+        if (fd >= 0)
+            close(fd); /* read-only: it was only a check */
+        if (fd < 0 || size != bytes) {
+            snprintf(err, errlen, "%s: chunk data/%" PRIu64 ".0.0 of slice %" PRIu64 " is %s",
+                     store, z, z, fd < 0 ? "missing or not a regular file" : "the wrong size");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int zarr_inspect(const char *path, sf_file_meta *meta, uint64_t need_z,
+                        const unsigned char *need, char *err, size_t errlen)
+{
+    char root[ZPATH], dir[ZPATH + 8], why[SF_ERRLEN];
+    store_dirs(path, root, dir, sizeof root);
+    if (sf_plain_entry(root, 1, why, sizeof why) != 1 ||
+        sf_plain_entry(dir, 1, why, sizeof why) != 1) {
+        snprintf(err, errlen, "%s is not a slabfill zarr store (a directory holding a directory "
+                 "data)", path);
+        return -1;
+    }
+    memset(meta, 0, sizeof *meta);
+    zarr_meta z = {.path = path, .meta = meta};
+    if (read_json(root, ".zgroup", zgroup_member, &z, err, errlen) != 0 ||
+        read_json(root, "data/.zarray", zarray_member, &z, err, errlen) != 0 ||
+        read_json(root, "data/.zattrs", zattrs_member, &z, err, errlen) != 0)
+        return -1;
+    if ((z.seen & 0xff) != 0xff || z.chunks[0] != 1 || z.chunks[1] != z.shape[1] ||
+        z.chunks[2] != z.shape[2]) {
+        snprintf(err, errlen, "%s: data/.zarray lacks a member or has chunks other than "
+                 "[1, X, Y]", path);
+        return -1;
+    }
+    if (sf_meta_agrees(path, meta, z.shape, z.elem, err, errlen) != 0)
+        return -1;
+    if (need && need_z != meta->shape[0]) {
+        snprintf(err, errlen, "%s holds %llu slices, not %llu", path,
+                 (unsigned long long)meta->shape[0], (unsigned long long)need_z);
+        return -1;
+    }
+    return chunks_present(dir, path, meta, need, err, errlen);
+}
+
+static void *zarr_open_read(MPI_Comm comm, const char *path, const sf_file_meta *meta)
+{
     zarr_handle *h = sf_xcalloc(1, sizeof *h);
+    char root[ZPATH];
     h->comm = comm;
     h->fd = -1;
-    data_dir(path, h->dir, sizeof h->dir);
+    store_dirs(path, root, h->dir, sizeof h->dir);
     h->es = sf_dtype_size(meta->spec.dtype);
     h->X = meta->shape[1];
     h->Y = meta->shape[2];
@@ -271,23 +419,25 @@ static void zarr_read(void *handle, const sf_box *box, void *buf)
     char *dst = buf;
     for (uint64_t k = 0; k < box->count[0]; k++) {
         char path[ZPATH + 32];
-        snprintf(path, sizeof path, "%s/%" PRIu64 ".0.0", h->dir, box->start[0] + k);
-        int fd = open(path, O_RDONLY);
+        chunk_path(h, box->start[0] + k, path, sizeof path);
+        int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0)
+            sf_die_errno("open", path);
         off_t off = (off_t)((box->start[1] * h->Y + box->start[2]) * h->es);
         size_t done = 0;
-        while (fd >= 0 && done < part) {
+        while (done < part) {
             ssize_t n = pread(fd, dst + done, part - done, off + (off_t)done);
             if (n < 0 && errno == EINTR)
                 continue;
             if (n < 0)
-                DIE_ERRNO("pread", path);
-            if (n == 0)
-                break; /* short chunk: the rest reads as zeros and fails verification */
+                sf_die_errno("pread", path);
+            if (n == 0) /* inspected as whole: it shrank since */
+                sf_die(__FILE__, __LINE__, "pread", "%s: short read at offset %lld", path,
+                       (long long)off + (long long)done);
             done += (size_t)n;
         }
-        if (fd >= 0 && close(fd) != 0)
-            DIE_ERRNO("close", path);
-        memset(dst + done, 0, part - done); /* a missing chunk is zeros, as zarr reads it */
+        if (close(fd) != 0)
+            sf_die_errno("close", path);
         dst += part;
     }
 }
@@ -303,6 +453,7 @@ const sf_backend sf_backend_zarr = {
     .write = zarr_write,
     .close = zarr_close,
     .flush = zarr_flush,
+    .inspect = zarr_inspect,
     .open_read = zarr_open_read,
     .read = zarr_read,
     .close_read = zarr_close_read,

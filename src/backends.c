@@ -1,11 +1,12 @@
 /* backends.c - the one table of built-in backends. The first entry is the default. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sf_backend.h"
 #include "sf_error.h"
+#include "sf_files.h"
 #include "sf_options.h"
 
 #ifndef SF_HAVE_HDF5
@@ -51,55 +52,92 @@ const sf_backend *sf_backend_for_path(const char *path)
     return NULL;
 }
 
-int sf_meta_set(sf_file_meta *meta, const char *key, const char *value, char *err,
-                size_t errlen)
-{
-    if (strcmp(key, "seed") == 0) {
-        char *end;
-        errno = 0;
-        unsigned long long v = strtoull(value, &end, 10);
-        if (errno || *end || end == value)
-            goto bad;
-        meta->spec.seed = v;
-    } else if (strcmp(key, "shape") == 0) {
-        char why[SF_ERRLEN];
-        if (sf_parse_shape(value, 1, meta->shape, why, sizeof why) != 0)
-            goto bad;
-    } else if (strcmp(key, "dtype") == 0) {
-        if (strcmp(value, "float32") != 0 && strcmp(value, "float64") != 0)
-            goto bad;
-        meta->spec.dtype = value[5] == '6' ? SF_FLOAT64 : SF_FLOAT32;
-    } else if (strcmp(key, "distribution") == 0) {
-        if (strcmp(value, "normal") != 0 && strcmp(value, "uniform") != 0)
-            goto bad;
-        meta->spec.dist = value[0] == 'u' ? SF_UNIFORM : SF_NORMAL;
-    } else if (strcmp(key, "value_spec") == 0) {
-        snprintf(meta->value_spec, sizeof meta->value_spec, "%s", value);
-    }
-    return 0;
-bad:
-    snprintf(err, errlen, "metadata %s has the unexpected value '%s'", key, value);
-    return -1;
-}
-
-int sf_meta_bcast(MPI_Comm comm, const char *path, sf_meta_reader read, sf_file_meta *meta,
-                  char *err, size_t errlen)
+int sf_inspect_bcast(MPI_Comm comm, const sf_backend *be, const char *path, sf_file_meta *meta,
+                     char *err, size_t errlen)
 {
     struct {
         sf_file_meta meta;
         int ok;
-        char err[256];
-    } r = {.ok = 0};
+        char err[512];
+    } r;
+    memset(&r, 0, sizeof r);
     int rank;
     SF_MPI_CHECK(MPI_Comm_rank(comm, &rank));
-    if (rank == 0)
-        r.ok = read(path, &r.meta, r.err, sizeof r.err) == 0;
+    if (rank == 0) {
+        r.ok = sf_magic_check(be, path, r.err, sizeof r.err) == 0 &&
+               be->inspect(path, &r.meta, 0, NULL, r.err, sizeof r.err) == 0;
+        if (r.ok) {
+            unsigned char *all = sf_xmalloc(r.meta.shape[0] ? r.meta.shape[0] : 1);
+            memset(all, 1, r.meta.shape[0]);
+            r.ok = be->inspect(path, &r.meta, r.meta.shape[0], all, r.err, sizeof r.err) == 0;
+            free(all);
+        }
+    }
     SF_MPI_CHECK(MPI_Bcast(&r, (int)sizeof r, MPI_BYTE, 0, comm));
     if (!r.ok) {
         snprintf(err, errlen, "%s", r.err);
         return -1;
     }
     *meta = r.meta;
+    return 0;
+}
+
+int sf_magic_check(const sf_backend *be, const char *path, char *err, size_t errlen)
+{
+    if (!be->magic)
+        return 0;
+    uint64_t size;
+    int fd = sf_open_regular(path, &size, err, errlen);
+    if (fd < 0)
+        return -1;
+    char head[16] = "";
+    ssize_t n = pread(fd, head, be->magic_len, 0);
+    close(fd); /* read-only: nothing to lose */
+    if (n != (ssize_t)be->magic_len || memcmp(head, be->magic, be->magic_len) != 0) {
+        snprintf(err, errlen, "%s does not start like a %s file", path, be->name);
+        return -1;
+    }
+    return 0;
+}
+
+int sf_extent_check(const char *path, const sf_file_meta *meta, uint64_t data_off,
+                    uint64_t file_bytes, const unsigned char *need, int exact, char *err,
+                    size_t errlen)
+{
+    const uint64_t slice = meta->shape[1] * meta->shape[2] * sf_dtype_size(meta->spec.dtype);
+    const uint64_t Z = meta->shape[0], end = data_off + Z * slice;
+    if (exact && file_bytes > end) {
+        snprintf(err, errlen, "%s is %llu bytes, longer than its header says (%llu)", path,
+                 (unsigned long long)file_bytes, (unsigned long long)end);
+        return -1;
+    }
+    for (uint64_t z = 0; need && z < Z; z++)
+        if (need[z] && (file_bytes < data_off || (file_bytes - data_off) / slice <= z)) {
+            snprintf(err, errlen, "%s is truncated: it is %llu bytes, and slice %llu needs "
+                     "%llu", path, (unsigned long long)file_bytes, (unsigned long long)z,
+                     (unsigned long long)(data_off + (z + 1) * slice));
+            return -1;
+        }
+    return 0;
+}
+
+int sf_meta_agrees(const char *path, const sf_file_meta *meta, const uint64_t shape[3],
+                   size_t elem, char *err, size_t errlen)
+{
+    char why[SF_ERRLEN];
+    if (sf_meta_complete(meta, why, sizeof why) != 0) {
+        snprintf(err, errlen, "%s: %s: not a slabfill file", path, why);
+        return -1;
+    }
+    if (memcmp(shape, meta->shape, sizeof meta->shape) != 0 ||
+        elem != sf_dtype_size(meta->spec.dtype)) {
+        snprintf(err, errlen, "%s: its header says shape %llux%llux%llu of %zu-byte values, "
+                 "its slabfill metadata %llux%llux%llu %s", path, (unsigned long long)shape[0],
+                 (unsigned long long)shape[1], (unsigned long long)shape[2], elem,
+                 (unsigned long long)meta->shape[0], (unsigned long long)meta->shape[1],
+                 (unsigned long long)meta->shape[2], sf_dtype_name(meta->spec.dtype));
+        return -1;
+    }
     return 0;
 }
 

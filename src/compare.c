@@ -100,7 +100,9 @@ int sf_compare_run(const sf_options *opt)
         res[i].job = (sf_job){.opt = &res[i].opt, .be = be[i],
                               .path = be[i]->extension ? res[i].path : NULL};
         int rc = sf_job_prepare(&res[i].job);
-        if (rc) { /* --compare takes no --resume, so prepared jobs hold nothing to release */
+        if (rc) { /* the rows prepared so far hold their outputs' locks */
+            for (int k = 0; k < i; k++)
+                sf_job_release(&res[k].job);
             free(res);
             return rc;
         }
@@ -124,8 +126,10 @@ int sf_compare_run(const sf_options *opt)
         res[i].info.stream_used = job.stream;
         snprintf(res[i].info.stream_why, sizeof res[i].info.stream_why, "%s", job.stream_why);
         sf_job_release(&job);
-        if (run_rc != SF_EXIT_OK) {
-            free(res); /* stopped by a signal: the message is printed, the partial kept */
+        if (run_rc != SF_EXIT_OK) { /* stopped by a signal: the message is printed */
+            for (int k = i + 1; k < NROWS; k++)
+                sf_job_release(&res[k].job);
+            free(res);
             return SF_EXIT_INTERRUPTED;
         }
         sf_rank_stats *gathered = sf_summary_gather(&st, nranks);

@@ -23,7 +23,9 @@
  *   Sync                 on: synced to stable storage before the clock stopped
  *   (GB = 1e9 bytes, MB = 1e6 bytes, as in the seed article)
  */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +49,49 @@ static int backend_names(char *buf, size_t len)
     return 0;
 }
 
-/* "slabfill verify FILE": exit 0 when every value matches, 1 on any mismatch. */
+/* verify's one record, in the chosen format; file names are escaped like every other field. */
+static void print_verify(const sf_options *opt, const char *backend, const sf_verify_result *v,
+                         int nranks)
+{
+    const sf_file_meta *m = &v->meta;
+    unsigned long long f[3] = {v->first[0], v->first[1], v->first[2]};
+    if (opt->format == SF_FORMAT_TABLE) {
+        printf("slabfill verify: %s (%s): %llux%llux%llu %s %s, seed %llu\n"
+               "%llu values read on %d rank%s in %.2f s: %llu mismatch%s", opt->verify_path,
+               backend, (unsigned long long)m->shape[0], (unsigned long long)m->shape[1],
+               (unsigned long long)m->shape[2], sf_dtype_name(m->spec.dtype),
+               sf_dist_name(m->spec.dist), (unsigned long long)m->spec.seed,
+               (unsigned long long)v->values, nranks, nranks == 1 ? "" : "s", v->seconds,
+               (unsigned long long)v->mismatches, v->mismatches == 1 ? "" : "es");
+        if (v->mismatches)
+            printf("; first at (z=%llu, x=%llu, y=%llu)", f[0], f[1], f[2]);
+        putchar('\n');
+    } else if (opt->format == SF_FORMAT_CSV) {
+        printf("file,backend,values,mismatches,first_z,first_x,first_y,elapsed_s\n");
+        sf_csv_value(stdout, opt->verify_path);
+        printf(",%s,%llu,%llu,", backend, (unsigned long long)v->values,
+               (unsigned long long)v->mismatches);
+        if (v->mismatches)
+            printf("%llu,%llu,%llu", f[0], f[1], f[2]);
+        else
+            printf(",,");
+        printf(",%.6f\n", v->seconds);
+    } else {
+        printf("{\"file\": ");
+        sf_json_string(stdout, opt->verify_path);
+        printf(", \"backend\": \"%s\", \"values\": %llu, \"mismatches\": %llu, "
+               "\"first_mismatch\": ", backend, (unsigned long long)v->values,
+               (unsigned long long)v->mismatches);
+        if (v->mismatches)
+            printf("[%llu, %llu, %llu]", f[0], f[1], f[2]);
+        else
+            printf("null");
+        printf(", \"elapsed_s\": %.6f}\n", v->seconds);
+    }
+}
+
+/* "slabfill verify FILE": exit 0 when every value matches, 1 on any mismatch, 2 when FILE is
+ * not a complete slabfill file. */
 static int verify_command(const sf_options *opt)
 {
     const sf_backend *be = sf_backend_for_path(opt->verify_path);
@@ -61,52 +105,34 @@ static int verify_command(const sf_options *opt)
     if (!be)
         return sf_error("cannot tell the format of '%s'; accepted: a .h5, .nc, .npy or .zarr "
                         "file written by slabfill", opt->verify_path);
+    /* The user's own link to a file is theirs to follow: then the real path is used, and
+     * nothing below follows a link. */
+    char real[PATH_MAX];
     struct stat st;
-    if (stat(opt->verify_path, &st) != 0)
+    if (lstat(opt->verify_path, &st) != 0)
         return sf_error("cannot verify '%s': %s", opt->verify_path, strerror(errno));
+    const char *path = opt->verify_path;
+    if (S_ISLNK(st.st_mode)) {
+        if (!realpath(opt->verify_path, real) || lstat(real, &st) != 0)
+            return sf_error("cannot verify '%s': %s", opt->verify_path, strerror(errno));
+        path = real;
+    }
+    if (!(be->directory ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode)))
+        return sf_error("cannot verify '%s': it is not a %s; accepted: a file written by "
+                        "slabfill", opt->verify_path,
+                        be->directory ? "directory" : "regular file");
+    if (be->mpiio && strlen(path) > SF_MPIIO_PATH_MAX)
+        return sf_error("cannot verify '%s': its path is %zu characters, and MPI-IO in Open "
+                        "MPI 4 opens at most %d; use a shorter or relative path",
+                        opt->verify_path, strlen(path), SF_MPIIO_PATH_MAX);
     sf_verify_result v;
-    int rc = sf_verify_file(be, opt->verify_path, opt->buffer, 0, &v);
+    int rc = sf_verify_file(be, path, opt->buffer, 0, &v);
     if (rc)
         return rc;
     int nranks;
     SF_MPI_CHECK(MPI_Comm_size(MPI_COMM_WORLD, &nranks));
     if (sf_rank() == 0 && opt->verbosity >= 0) {
-        const sf_file_meta *m = &v.meta;
-        if (opt->format == SF_FORMAT_TABLE) {
-            printf("slabfill verify: %s (%s): %llux%llux%llu %s %s, seed %llu\n"
-                   "%llu values read on %d rank%s in %.2f s: %llu mismatch%s",
-                   opt->verify_path, be->name, (unsigned long long)m->shape[0],
-                   (unsigned long long)m->shape[1], (unsigned long long)m->shape[2],
-                   sf_dtype_name(m->spec.dtype), sf_dist_name(m->spec.dist),
-                   (unsigned long long)m->spec.seed, (unsigned long long)v.values, nranks,
-                   nranks == 1 ? "" : "s", v.seconds, (unsigned long long)v.mismatches,
-                   v.mismatches == 1 ? "" : "es");
-            if (v.mismatches)
-                printf("; first at (z=%llu, x=%llu, y=%llu)", (unsigned long long)v.first[0],
-                       (unsigned long long)v.first[1], (unsigned long long)v.first[2]);
-            putchar('\n');
-        } else {
-            const char *f = opt->format == SF_FORMAT_CSV
-                                ? "file,backend,values,mismatches,first_z,first_x,first_y,"
-                                  "elapsed_s\n%s,%s,%llu,%llu,%s%s%s,%.6f\n"
-                                : "{\"file\": \"%s\", \"backend\": \"%s\", \"values\": %llu, "
-                                  "\"mismatches\": %llu, \"first_mismatch\": %s%s%s, "
-                                  "\"elapsed_s\": %.6f}\n";
-            char first[96] = "", *open = "", *close = "";
-            if (v.mismatches) {
-                snprintf(first, sizeof first, opt->format == SF_FORMAT_CSV ? "%llu,%llu,%llu"
-                                                                           : "%llu, %llu, %llu",
-                         (unsigned long long)v.first[0], (unsigned long long)v.first[1],
-                         (unsigned long long)v.first[2]);
-                if (opt->format == SF_FORMAT_JSON)
-                    open = "[", close = "]";
-            } else {
-                snprintf(first, sizeof first, "%s",
-                         opt->format == SF_FORMAT_CSV ? ",," : "null");
-            }
-            printf(f, opt->verify_path, be->name, (unsigned long long)v.values,
-                   (unsigned long long)v.mismatches, open, first, close, v.seconds);
-        }
+        print_verify(opt, be->name, &v, nranks);
         fflush(stdout);
     }
     return v.mismatches ? SF_EXIT_FAILURE : SF_EXIT_OK;
@@ -150,7 +176,7 @@ static int run(int argc, char **argv)
         char why[SF_ERRLEN + 4096];
         int bad = 0;
         if (sf_rank() == 0)
-            bad = sf_output_check(opt.summary_file, 0, 1, 1, why, sizeof why);
+            bad = sf_output_check(opt.summary_file, 0, 0, 1, 1, why, sizeof why);
         SF_MPI_CHECK(MPI_Bcast(&bad, 1, MPI_INT, 0, MPI_COMM_WORLD));
         if (bad)
             return sf_error("--summary-file: %s", why);
@@ -177,9 +203,9 @@ static int run(int argc, char **argv)
                 "x=%llu, y=%llu); the data stays under its partial name, not %s\n",
                 (unsigned long long)v.mismatches, (unsigned long long)v.first[0],
                 (unsigned long long)v.first[1], (unsigned long long)v.first[2], path);
-    if (all && opt.verbosity >= 0 && rc == SF_EXIT_OK)
+    if (all && opt.verbosity >= 0 && rc == SF_EXIT_OK && !job.complete)
         sf_summary_print(stdout, &info, all);
-    if (all && opt.summary_file && rc == SF_EXIT_OK) {
+    if (all && opt.summary_file && rc == SF_EXIT_OK && !job.complete) {
         sf_totals t = sf_summary_totals(&info, all);
         sf_summary_append(opt.summary_file, &info, &t);
     }

@@ -417,6 +417,10 @@ static int parse(int argc, char **argv, const char *env_hints, sf_options *o, ch
                                args[optind - 1]);
         }
     }
+    if (quiet && o->verbosity > 0)
+        return usage_error(err, errlen, "%s-q and -v conflict; give at most one of them", "");
+    if (quiet)
+        o->verbosity = -1;
     if (verify_cmd) {
         if (optind == argc)
             return usage_error(err, errlen, "%sverify needs a FILE: slabfill verify FILE", "");
@@ -437,10 +441,6 @@ static int parse(int argc, char **argv, const char *env_hints, sf_options *o, ch
         return usage_error(err, errlen,
                            "unexpected argument '%s'; slabfill takes options only, see --help",
                            args[optind]);
-    if (quiet && o->verbosity > 0)
-        return usage_error(err, errlen, "%s-q and -v conflict; give at most one of them", "");
-    if (quiet)
-        o->verbosity = -1;
     if (o->compare && (backend_given || o->output))
         return usage_error(err, errlen, "%s--compare runs every backend into slab.* files; it "
                            "conflicts with --backend and -o", "");

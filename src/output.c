@@ -1,49 +1,90 @@
 /* output.c - the never-clobber rules: check before creating, write under a partial name, and
  * rename into place only once the data is complete and closed. */
-#define _XOPEN_SOURCE 700 /* nftw */
+#if defined(__linux__)
+#define _GNU_SOURCE /* renameat2's RENAME_EXCHANGE through syscall, mkdtemp */
+#else
+#define _XOPEN_SOURCE 700 /* nftw, mkdtemp */
+#endif
 #include "sf_output.h"
 
 #include <errno.h>
-#include <ftw.h>
 #include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
+#if defined(__linux__)
+#include <sys/syscall.h>
+#endif
 
 #include "sf_error.h"
+#include "sf_files.h"
 
-/* Splits path into its directory (or ".") and base name. */
-static int split_path(const char *path, char *dir, size_t dlen, const char **base)
+/* What slabfill adds to an output's base name: ".NAME.partial.progress.tmp" is the longest. */
+#define SF_NAME_EXTRA 22
+
+/* A directory that zarr would open as a store, not some other directory of the user's. */
+static int looks_like_store(const char *path)
 {
-    const char *slash = strrchr(path, '/');
-    if (!slash) {
-        *base = path;
-        return snprintf(dir, dlen, ".") < (int)dlen ? 0 : -1;
+    char p[4200];
+    struct stat st;
+    snprintf(p, sizeof p, "%s/.zgroup", path);
+    if (lstat(p, &st) == 0 && S_ISREG(st.st_mode))
+        return 1;
+    snprintf(p, sizeof p, "%s/.zarray", path);
+    return lstat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* The length limits, checked before anything is created, so that neither the OS nor a library
+ * meets a name it cannot handle halfway through a run. */
+static int check_lengths(const char *path, const char *dir, const char *base, int mpiio,
+                         char *err, size_t errlen)
+{
+    long name_max = pathconf(dir, _PC_NAME_MAX);
+    if (name_max <= 0)
+        name_max = 255;
+    if (strlen(base) + SF_NAME_EXTRA > (size_t)name_max) {
+        snprintf(err, errlen, "output name '%.60s...' is %zu characters; accepted: at most %ld, "
+                 "since slabfill adds up to %d for its partial and progress files", base,
+                 strlen(base), name_max - SF_NAME_EXTRA, SF_NAME_EXTRA);
+        return SF_EXIT_USAGE;
     }
-    *base = slash + 1;
-    size_t n = (size_t)(slash - path);
-    if (n == 0)
-        n = 1; /* "/name" lives in "/" */
-    if (n >= dlen)
-        return -1;
-    memcpy(dir, path, n);
-    dir[n] = '\0';
+    if (mpiio && strlen(path) + 9 > SF_MPIIO_PATH_MAX) { /* ".NAME.partial" adds 9 */
+        snprintf(err, errlen, "output path '%.60s...' is %zu characters; accepted: at most %d "
+                 "with this backend (MPI-IO in Open MPI 4 cannot open longer paths): use a "
+                 "shorter or relative path", path, strlen(path), SF_MPIIO_PATH_MAX - 9);
+        return SF_EXIT_USAGE;
+    }
+    if (strlen(path) + SF_NAME_EXTRA + 64 >= 4096) {
+        snprintf(err, errlen, "output path is %zu characters; accepted: fewer than %d",
+                 strlen(path), 4096 - SF_NAME_EXTRA - 64);
+        return SF_EXIT_USAGE;
+    }
     return 0;
 }
 
-int sf_output_check(const char *path, int is_dir_store, int force, int resume, char *err,
-                    size_t errlen)
+int sf_output_check(const char *path, int is_dir_store, int mpiio, int force, int resume,
+                    char *err, size_t errlen)
 {
     char dir[4096];
     const char *base;
     struct stat st;
-    if (split_path(path, dir, sizeof dir, &base) != 0 || base[0] == '\0') {
+    if (sf_split_path(path, dir, sizeof dir, &base) != 0 || base[0] == '\0') {
         snprintf(err, errlen, "bad output path '%s'; accepted: a file name, optionally in an "
                  "existing directory", path);
         return SF_EXIT_USAGE;
     }
+    if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
+        snprintf(err, errlen, "output '%s' is a directory; give a file name", path);
+        return SF_EXIT_USAGE;
+    }
+    int rc = check_lengths(path, dir, base, mpiio, err, errlen);
+    if (rc)
+        return rc;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
         snprintf(err, errlen, "output directory '%s' does not exist; create it first", dir);
         return SF_EXIT_USAGE;
@@ -53,7 +94,9 @@ int sf_output_check(const char *path, int is_dir_store, int force, int resume, c
                  strerror(errno));
         return SF_EXIT_USAGE;
     }
-    if (stat(path, &st) == 0) {
+    /* lstat: a link under the output's name is something there, replaced only with --force,
+     * and then the link itself is replaced, never what it points to. */
+    if (lstat(path, &st) == 0) {
         if (S_ISDIR(st.st_mode) && !is_dir_store) {
             snprintf(err, errlen, "output '%s' is a directory; give a file name", path);
             return SF_EXIT_USAGE;
@@ -61,6 +104,11 @@ int sf_output_check(const char *path, int is_dir_store, int force, int resume, c
         if (!force) {
             snprintf(err, errlen, "output '%s' exists; give --force to replace it, or "
                      "another -o", path);
+            return SF_EXIT_USAGE;
+        }
+        if (S_ISDIR(st.st_mode) && !looks_like_store(path)) {
+            snprintf(err, errlen, "output '%s' is a directory that is not a Zarr store (no "
+                     ".zgroup or .zarray); --force replaces only a store", path);
             return SF_EXIT_USAGE;
         }
     }
@@ -82,7 +130,7 @@ int sf_output_space(const char *path, uint64_t need, char *err, size_t errlen)
     char dir[4096];
     const char *base;
     struct statvfs vfs;
-    if (split_path(path, dir, sizeof dir, &base) != 0 || statvfs(dir, &vfs) != 0)
+    if (sf_split_path(path, dir, sizeof dir, &base) != 0 || statvfs(dir, &vfs) != 0)
         return 0; /* cannot tell; the writes will say */
     uint64_t avail = (uint64_t)vfs.f_bavail * (uint64_t)vfs.f_frsize;
     if (avail >= need)
@@ -97,11 +145,9 @@ int sf_output_partial_name(const char *path, char *buf, size_t len)
 {
     char dir[4096];
     const char *base;
-    if (split_path(path, dir, sizeof dir, &base) != 0)
+    if (sf_split_path(path, dir, sizeof dir, &base) != 0)
         return -1;
-    int n = strrchr(path, '/') ? snprintf(buf, len, "%.*s.%s.partial",
-                                          (int)(base - path), path, base)
-                               : snprintf(buf, len, ".%s.partial", base);
+    int n = snprintf(buf, len, "%.*s.%s.partial", (int)(base - path), path, base);
     return n >= 0 && (size_t)n < len ? 0 : -1;
 }
 
@@ -109,7 +155,7 @@ static int remove_one(const char *p, const struct stat *st, int flag, struct FTW
 {
     (void)st, (void)flag, (void)ftw;
     if (remove(p) != 0)
-        sf_die(__FILE__, __LINE__, "remove", "%s: %s", p, strerror(errno));
+        sf_die_errno("remove", p);
     return 0;
 }
 
@@ -119,41 +165,65 @@ void sf_output_remove(const char *path)
     if (lstat(path, &st) != 0) {
         if (errno == ENOENT)
             return;
-        sf_die(__FILE__, __LINE__, "lstat", "%s: %s", path, strerror(errno));
+        sf_die_errno("lstat", path);
     }
     if (!S_ISDIR(st.st_mode)) {
         if (unlink(path) != 0)
-            sf_die(__FILE__, __LINE__, "unlink", "%s: %s", path, strerror(errno));
+            sf_die_errno("unlink", path);
         return;
     }
+    /* FTW_PHYS: a link inside the tree is removed itself, never followed. */
     if (nftw(path, remove_one, 32, FTW_DEPTH | FTW_PHYS) != 0)
-        sf_die(__FILE__, __LINE__, "nftw", "%s: %s", path, strerror(errno));
+        sf_die_errno("nftw", path);
+}
+
+/* Swaps two names atomically where the OS and file system can (Linux renameat2); -1 with
+ * errno otherwise. */
+static int exchange(const char *a, const char *b)
+{
+#if defined(__linux__) && defined(SYS_renameat2)
+    return (int)syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b, 1 << 1 /* RENAME_EXCHANGE */);
+#else
+    (void)a, (void)b;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+/* rename(2) will not replace a non-empty directory. Swap the two stores in one step where the
+ * file system can; elsewhere move the old one into a fresh, empty directory of our own (a
+ * rename may replace an empty directory) and then the new one into place, so that a crash
+ * between the two leaves the old store under that name, never a user's file deleted. */
+static void replace_store(const char *partial, const char *path, const char *dir,
+                          const char *base)
+{
+    if (exchange(partial, path) == 0) {
+        sf_output_remove(partial); /* now the old store */
+        return;
+    }
+    char old[4200];
+    snprintf(old, sizeof old, "%s/.%s.old.XXXXXX", dir, base);
+    if (!mkdtemp(old))
+        sf_die_errno("mkdtemp", old);
+    if (rename(path, old) != 0)
+        sf_die(__FILE__, __LINE__, "rename", "%s -> %s: %s", path, old, strerror(errno));
+    if (rename(partial, path) != 0)
+        sf_die(__FILE__, __LINE__, "rename", "%s -> %s: %s (the old store is in %s)", partial,
+               path, strerror(errno), old);
+    sf_output_remove(old);
 }
 
 void sf_output_commit(const char *partial, const char *path)
 {
-    char dir[4096], old[4096 + 16];
+    char dir[4096];
     const char *base;
-    if (split_path(path, dir, sizeof dir, &base) != 0)
-        sf_die(__FILE__, __LINE__, "split_path", "%s: path too long", path);
-    struct stat st;
-    int replace_dir = stat(partial, &st) == 0 && S_ISDIR(st.st_mode) && stat(path, &st) == 0;
-    if (replace_dir) {
-        /* rename(2) will not replace a non-empty directory: move the old store aside first. */
-        snprintf(old, sizeof old, "%.*s.%s.old", (int)(base - path), path, base);
-        sf_output_remove(old);
-        if (rename(path, old) != 0)
-            sf_die(__FILE__, __LINE__, "rename", "%s -> %s: %s", path, old, strerror(errno));
-    }
-    if (rename(partial, path) != 0)
+    if (sf_split_path(path, dir, sizeof dir, &base) != 0)
+        sf_die(__FILE__, __LINE__, "sf_split_path", "%s: path too long", path);
+    struct stat st, old;
+    if (lstat(partial, &st) == 0 && S_ISDIR(st.st_mode) && lstat(path, &old) == 0 &&
+        S_ISDIR(old.st_mode))
+        replace_store(partial, path, dir, base);
+    else if (rename(partial, path) != 0)
         sf_die(__FILE__, __LINE__, "rename", "%s -> %s: %s", partial, path, strerror(errno));
-    if (replace_dir)
-        sf_output_remove(old);
-    int fd = open(dir, O_RDONLY);
-    if (fd < 0)
-        sf_die(__FILE__, __LINE__, "open", "%s: %s", dir, strerror(errno));
-    /* Some file systems refuse fsync on a directory; the rename itself has happened. */
-    if (fsync(fd) != 0 && errno != EINVAL && errno != EBADF)
-        sf_die(__FILE__, __LINE__, "fsync", "%s: %s", dir, strerror(errno));
-    SF_SYS_CHECK(close(fd));
+    sf_fsync_dir(dir);
 }

@@ -1,7 +1,7 @@
 /* progress.c - reading and atomically replacing the progress record (see sf_progress.h).
- * The format is text, one "key value" per line, so a person can read it:
+ * The format is text, one "key value" per line in this order, so a person can read it:
  *
- *   slabfill-progress 1
+ *   slabfill-progress 2
  *   backend hdf5
  *   value_spec slabfill-values-3
  *   seed 8317129687099337836
@@ -9,6 +9,7 @@
  *   dtype float32
  *   distribution normal
  *   done 111111000000...        (one character per z-slice)
+ *   xxh3 0123456789abcdef...    (16 hex digits per complete slice, in z order)
  */
 #include "sf_progress.h"
 
@@ -21,7 +22,14 @@
 #include <unistd.h>
 
 #include "sf_error.h"
+#include "sf_files.h"
 #include "sf_options.h"
+
+#ifndef O_NOFOLLOW
+#define O_NOFOLLOW 0
+#endif
+
+#define HEADER_MAX 1024 /* the seven lines before "done", generously */
 
 int sf_progress_name(const char *partial, char *buf, size_t len)
 {
@@ -29,105 +37,175 @@ int sf_progress_name(const char *partial, char *buf, size_t len)
     return n >= 0 && (size_t)n < len ? 0 : -1;
 }
 
-#define DIE_ERRNO(call, path) sf_die(__FILE__, __LINE__, call, "%s: %s", path, strerror(errno))
+/* The record's text, in memory: it is written with one write call. */
+static char *format(const sf_progress *p, size_t *len)
+{
+    const sf_file_meta *m = &p->meta;
+    const uint64_t Z = m->shape[0];
+    char *t = sf_xmalloc(HEADER_MAX + 18 * (size_t)Z);
+    int n = snprintf(t, HEADER_MAX,
+                     "slabfill-progress 2\nbackend %s\nvalue_spec %s\nseed %" PRIu64 "\n"
+                     "shape %" PRIu64 "x%" PRIu64 "x%" PRIu64 "\ndtype %s\ndistribution %s\n"
+                     "done ", p->backend, m->value_spec, m->spec.seed, m->shape[0],
+                     m->shape[1], m->shape[2], sf_dtype_name(m->spec.dtype),
+                     sf_dist_name(m->spec.dist));
+    size_t at = (size_t)n;
+    for (uint64_t z = 0; z < Z; z++)
+        t[at++] = p->done[z] ? '1' : '0';
+    memcpy(t + at, "\nxxh3 ", 6);
+    at += 6;
+    for (uint64_t z = 0; z < Z; z++)
+        if (p->done[z])
+            at += (size_t)snprintf(t + at, 17, "%016" PRIx64, p->digest[z]);
+    t[at++] = '\n';
+    *len = at;
+    return t;
+}
 
 void sf_progress_write(const char *path, const sf_progress *p)
 {
     char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = sf_xfopen(tmp, "w");
-    fprintf(f, "slabfill-progress 1\nbackend %s\nvalue_spec %s\nseed %" PRIu64 "\n"
-            "shape %" PRIu64 "x%" PRIu64 "x%" PRIu64 "\ndtype %s\ndistribution %s\ndone ",
-            p->backend, p->value_spec, p->spec.seed, p->shape[0], p->shape[1], p->shape[2],
-            sf_dtype_name(p->spec.dtype), sf_dist_name(p->spec.dist));
-    for (uint64_t z = 0; z < p->shape[0]; z++)
-        fputc(p->done[z] ? '1' : '0', f);
-    fputc('\n', f);
-    if (fflush(f) != 0)
-        DIE_ERRNO("fflush", tmp);
-    if (fsync(fileno(f)) != 0)
-        DIE_ERRNO("fsync", tmp);
-    if (fclose(f) != 0)
-        DIE_ERRNO("fclose", tmp);
+    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+        sf_die(__FILE__, __LINE__, "snprintf", "%s: path too long", path);
+    /* A leftover temporary is this job's own (it holds the output's lock), or something
+     * planted: unlink removes a link itself, never what it points to. */
+    if (unlink(tmp) != 0 && errno != ENOENT)
+        sf_die_errno("unlink", tmp);
+    size_t len;
+    char *text = format(p, &len);
+    sf_write_new(tmp, text, len);
+    free(text);
     if (rename(tmp, path) != 0)
-        DIE_ERRNO("rename", path);
-    char dir[4200];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (slash)
-        *(slash == dir ? slash + 1 : slash) = '\0';
-    else
-        snprintf(dir, sizeof dir, ".");
-    int fd = open(dir, O_RDONLY);
-    if (fd < 0)
-        DIE_ERRNO("open", dir);
-    if (fsync(fd) != 0 && errno != EINVAL)
-        DIE_ERRNO("fsync", dir);
-    if (close(fd) != 0)
-        DIE_ERRNO("close", dir);
+        sf_die_errno("rename", path);
+    sf_fsync_parent(path);
 }
 
 void sf_progress_free(sf_progress *p)
 {
     free(p->done);
+    free(p->digest);
     p->done = NULL;
+    p->digest = NULL;
 }
 
-int sf_progress_read(const char *path, sf_progress *p, char *err, size_t errlen)
+/* The next line as "key value": checks the key, NUL-terminates the value in place. */
+static char *line_value(char **at, const char *key)
+{
+    char *nl = strchr(*at, '\n');
+    size_t k = strlen(key);
+    if (!nl || strncmp(*at, key, k) != 0 || (*at)[k] != ' ')
+        return NULL;
+    *nl = '\0';
+    char *v = *at + k + 1;
+    *at = nl + 1;
+    return v;
+}
+
+static int hex16(const char *s, uint64_t *v)
+{
+    uint64_t x = 0;
+    for (int i = 0; i < 16; i++) {
+        char c = s[i];
+        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        if (d < 0)
+            return -1;
+        x = x << 4 | (uint64_t)d;
+    }
+    *v = x;
+    return 0;
+}
+
+/* The "done" and "xxh3" lines, for Z slices, at *at. */
+static int parse_slices(char *at, const char *end, uint64_t Z, sf_progress *p)
+{
+    if ((size_t)(end - at) < 5 + Z + 1 || memcmp(at, "done ", 5) != 0 || at[5 + Z] != '\n')
+        return -1;
+    p->done = sf_xmalloc(Z ? Z : 1);
+    p->digest = sf_xcalloc(Z, sizeof *p->digest);
+    uint64_t ndone = 0;
+    for (uint64_t z = 0; z < Z; z++) {
+        char c = at[5 + z];
+        if (c != '0' && c != '1')
+            return -1;
+        p->done[z] = c == '1';
+        ndone += c == '1';
+    }
+    at += 5 + Z + 1;
+    if ((uint64_t)(end - at) != 5 + 16 * ndone + 1 || memcmp(at, "xxh3 ", 5) != 0 ||
+        end[-1] != '\n')
+        return -1;
+    at += 5;
+    for (uint64_t z = 0; z < Z; z++) {
+        if (!p->done[z])
+            continue;
+        if (hex16(at, &p->digest[z]) != 0)
+            return -1;
+        at += 16;
+    }
+    return 0;
+}
+
+int sf_progress_parse(const char *text, size_t len, const char *path, uint64_t max_z,
+                      sf_progress *p, char *err, size_t errlen)
 {
     memset(p, 0, sizeof *p);
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        if (errno == ENOENT)
-            return 1;
-        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-        return -1;
-    }
-    char line[256], why[SF_ERRLEN];
-    int seen = 0;
-    if (!fgets(line, sizeof line, f) || strcmp(line, "slabfill-progress 1\n") != 0)
+    char *copy = sf_xmalloc(len + 1), *at = copy, why[SF_ERRLEN] = "";
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    const char *end = copy + len, *what = "its first line is not 'slabfill-progress 2'";
+    static const char *const keys[] = {"value_spec", "seed", "shape", "dtype", "distribution"};
+    char *v;
+    if (strlen(copy) != len) {
+        what = "it holds a NUL byte";
         goto bad;
-    /* Six "key value" lines, then "done " and one character per slice. */
-    while (seen < 6 && fgets(line, sizeof line, f)) {
-        char *nl = strchr(line, '\n'), *sp = strchr(line, ' ');
-        if (!nl || !sp)
-            goto bad;
-        *nl = *sp = '\0';
-        const char *key = line, *val = sp + 1;
-        if (!strcmp(key, "backend")) {
-            snprintf(p->backend, sizeof p->backend, "%.15s", val);
-        } else if (!strcmp(key, "value_spec")) {
-            snprintf(p->value_spec, sizeof p->value_spec, "%.63s", val);
-        } else if (!strcmp(key, "seed")) {
-            if (sf_parse_u64(val, &p->spec.seed, why, sizeof why) != 0)
-                goto bad;
-        } else if (!strcmp(key, "shape")) {
-            if (sf_parse_shape(val, 1, p->shape, why, sizeof why) != 0)
-                goto bad;
-        } else if (!strcmp(key, "dtype")) {
-            p->spec.dtype = !strcmp(val, "float64") ? SF_FLOAT64 : SF_FLOAT32;
-        } else if (!strcmp(key, "distribution")) {
-            p->spec.dist = !strcmp(val, "uniform") ? SF_UNIFORM : SF_NORMAL;
-        } else {
-            goto bad;
-        }
-        seen++;
     }
-    if (seen != 6 || fread(line, 1, 5, f) != 5 || memcmp(line, "done ", 5) != 0)
+    if (!(v = line_value(&at, "slabfill-progress")) || strcmp(v, "2") != 0)
         goto bad;
-    const uint64_t z = p->shape[0];
-    p->done = sf_xmalloc(z);
-    for (uint64_t i = 0; i < z; i++) {
-        int c = fgetc(f);
-        if (c != '0' && c != '1')
+    what = "the line 'backend NAME' is missing or malformed";
+    if (!(v = line_value(&at, "backend")) || !v[0] || strlen(v) >= sizeof p->backend ||
+        strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789") != strlen(v))
+        goto bad;
+    memcpy(p->backend, v, strlen(v) + 1);
+    for (int i = 0; i < 5; i++) {
+        what = why;
+        snprintf(why, sizeof why, "the line '%s ...' is missing or out of order", keys[i]);
+        if (!(v = line_value(&at, keys[i])) || sf_meta_set(&p->meta, keys[i], v, why,
+                                                           sizeof why) != 0)
             goto bad;
-        p->done[i] = c == '1';
     }
-    fclose(f); /* read-only: nothing to lose */
+    if (sf_meta_complete(&p->meta, why, sizeof why) != 0)
+        goto bad;
+    const uint64_t Z = p->meta.shape[0];
+    what = why;
+    snprintf(why, sizeof why, "its shape has %llu slices, more than the %llu expected",
+             (unsigned long long)Z, (unsigned long long)max_z);
+    if (Z > max_z)
+        goto bad;
+    what = "its done and xxh3 lines do not match its shape";
+    if (parse_slices(at, end, Z, p) != 0)
+        goto bad;
+    free(copy);
     return 0;
 bad:
-    fclose(f);
+    snprintf(err, errlen, "%s is not a valid progress record: %s", path, what);
+    free(copy);
     sf_progress_free(p);
-    snprintf(err, errlen, "%s is not a well-formed progress record", path);
     return -1;
+}
+
+int sf_progress_read(const char *path, uint64_t max_z, sf_progress *p, char *err,
+                     size_t errlen)
+{
+    char *text = NULL;
+    size_t len = 0;
+    memset(p, 0, sizeof *p);
+    /* A record for max_z slices is never larger than this: no allocation follows its word. */
+    size_t limit = max_z < (SIZE_MAX - HEADER_MAX) / 18 ? HEADER_MAX + 18 * (size_t)max_z
+                                                        : SIZE_MAX;
+    int rc = sf_read_small(path, limit, &text, &len, err, errlen);
+    if (rc != 0)
+        return rc;
+    rc = sf_progress_parse(text, len, path, max_z, p, err, errlen);
+    free(text);
+    return rc;
 }

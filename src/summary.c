@@ -246,8 +246,7 @@ static int fields(const sf_run_info *run, const sf_totals *t, const char *approa
     return i;
 }
 
-/* JSON strings: escape what JSON requires; file names are the only free text here. */
-static void json_string(FILE *out, const char *s)
+void sf_json_string(FILE *out, const char *s)
 {
     fputc('"', out);
     for (; *s; s++) {
@@ -262,9 +261,9 @@ static void json_string(FILE *out, const char *s)
     fputc('"', out);
 }
 
-static void csv_value(FILE *out, const char *s)
+void sf_csv_value(FILE *out, const char *s)
 {
-    if (!strpbrk(s, ",\"\n")) {
+    if (!strpbrk(s, ",\"\r\n")) {
         fputs(s, out);
         return;
     }
@@ -287,7 +286,7 @@ void sf_summary_record(FILE *out, const sf_run_info *run, const sf_totals *t, sf
             if (header)
                 fputs(f[i].key, out);
             else
-                csv_value(out, f[i].val);
+                sf_csv_value(out, f[i].val);
             fputs(i + 1 < n ? "," : "\n", out);
         }
         return;
@@ -296,7 +295,7 @@ void sf_summary_record(FILE *out, const sf_run_info *run, const sf_totals *t, sf
     for (int i = 0; i < n; i++) {
         fprintf(out, "%s\"%s\": ", i ? ", " : "", f[i].key);
         if (f[i].is_string)
-            json_string(out, f[i].val);
+            sf_json_string(out, f[i].val);
         else
             fputs(f[i].val[0] ? f[i].val : "null", out);
     }

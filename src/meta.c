@@ -1,0 +1,137 @@
+/* meta.c - the one strict reader of an array's metadata words; see sf_meta.h. */
+#include "sf_meta.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "sf_options.h"
+#include "sf_version.h"
+
+static int bad(char *err, size_t errlen, const char *key, const char *value, const char *want)
+{
+    snprintf(err, errlen, "metadata %s is '%.80s'; accepted: %s", key, value, want);
+    return -1;
+}
+
+static int set_seed(sf_file_meta *m, const char *v, char *err, size_t errlen)
+{
+    char why[SF_ERRLEN];
+    int digits = v[0] >= '0' && v[0] <= '9' && (v[0] != '0' || v[1] == '\0');
+    for (const char *p = v; digits && *p; p++)
+        digits = *p >= '0' && *p <= '9';
+    if (!digits || sf_parse_u64(v, &m->spec.seed, why, sizeof why) != 0)
+        return bad(err, errlen, "seed", v, "a decimal unsigned 64-bit integer");
+    return 0;
+}
+
+static int set_word(const char *key, const char *v, const char *const words[], int *out,
+                    char *err, size_t errlen)
+{
+    for (int i = 0; words[i]; i++)
+        if (strcmp(v, words[i]) == 0) {
+            *out = i;
+            return 0;
+        }
+    char want[64];
+    snprintf(want, sizeof want, "%s or %s", words[0], words[1]);
+    return bad(err, errlen, key, v, want);
+}
+
+static int set_value_spec(sf_file_meta *m, const char *v, char *err, size_t errlen)
+{
+    size_t n = strlen(v);
+    int ok = n >= 1 && n < sizeof m->value_spec;
+    for (const char *p = v; ok && *p; p++)
+        ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+             *p == '.' || *p == '_' || *p == '-';
+    if (!ok)
+        return bad(err, errlen, "value_spec", v, "1 to 63 letters, digits, '.', '_' or '-'");
+    memcpy(m->value_spec, v, n + 1);
+    return 0;
+}
+
+int sf_meta_set(sf_file_meta *meta, const char *key, const char *value, char *err,
+                size_t errlen)
+{
+    static const char *const keys[] = {"seed", "shape", "dtype", "distribution", "value_spec"};
+    static const char *const dtypes[] = {"float32", "float64", NULL}; /* sf_dtype */
+    static const char *const dists[] = {"normal", "uniform", NULL};   /* sf_dist */
+    int k = 0;
+    while (k < 5 && strcmp(key, keys[k]) != 0)
+        k++;
+    if (k == 5)
+        return 0;
+    if (meta->seen & (1u << k)) {
+        snprintf(err, errlen, "metadata %s is given twice", key);
+        return -1;
+    }
+    int rc = 0, v = 0;
+    char why[SF_ERRLEN];
+    switch (k) {
+    case 0: rc = set_seed(meta, value, err, errlen); break;
+    case 1:
+        if (sf_parse_shape(value, 1, meta->shape, why, sizeof why) != 0)
+            rc = bad(err, errlen, "shape", value, "ZxXxY, three decimal integers >= 1");
+        break;
+    case 2:
+        rc = set_word(key, value, dtypes, &v, err, errlen);
+        meta->spec.dtype = (sf_dtype)v;
+        break;
+    case 3:
+        rc = set_word(key, value, dists, &v, err, errlen);
+        meta->spec.dist = (sf_dist)v;
+        break;
+    default: rc = set_value_spec(meta, value, err, errlen); break;
+    }
+    if (rc == 0)
+        meta->seen |= 1u << k;
+    return rc;
+}
+
+int sf_meta_complete(const sf_file_meta *meta, char *err, size_t errlen)
+{
+    static const char *const names[] = {"seed", "shape", "dtype", "distribution", "value_spec"};
+    for (int k = 0; k < 5; k++)
+        if (!(meta->seen & (1u << k))) {
+            snprintf(err, errlen, "metadata %s is missing", names[k]);
+            return -1;
+        }
+    const uint64_t *s = meta->shape;
+    const uint64_t limit = (uint64_t)INT64_MAX / sf_dtype_size(meta->spec.dtype);
+    if (s[0] > limit / s[1] || s[0] * s[1] > limit / s[2]) {
+        snprintf(err, errlen, "metadata shape %llux%llux%llu of %s is too large: its byte size "
+                 "must fit in a signed 64-bit offset", (unsigned long long)s[0],
+                 (unsigned long long)s[1], (unsigned long long)s[2],
+                 sf_dtype_name(meta->spec.dtype));
+        return -1;
+    }
+    return 0;
+}
+
+const char *sf_meta_differs(const sf_file_meta *a, const sf_file_meta *b)
+{
+    return strcmp(a->value_spec, b->value_spec)            ? "value spec"
+           : a->spec.seed != b->spec.seed                  ? "seed"
+           : memcmp(a->shape, b->shape, sizeof a->shape)   ? "shape"
+           : a->spec.dtype != b->spec.dtype                ? "dtype"
+           : a->spec.dist != b->spec.dist                  ? "distribution"
+                                                           : NULL;
+}
+
+sf_file_meta sf_meta_of(const uint64_t shape[3], const sf_value_spec *spec)
+{
+    sf_file_meta m = {.shape = {shape[0], shape[1], shape[2]}, .spec = *spec,
+                      .seen = SF_META_ALL};
+    snprintf(m.value_spec, sizeof m.value_spec, "%s", SF_VALUE_SPEC);
+    return m;
+}
+
+const char *sf_meta_describe(const sf_file_meta *meta, char *buf, size_t len)
+{
+    snprintf(buf, len, "%llux%llux%llu %s %s, seed %llu, value spec %s",
+             (unsigned long long)meta->shape[0], (unsigned long long)meta->shape[1],
+             (unsigned long long)meta->shape[2], sf_dtype_name(meta->spec.dtype),
+             sf_dist_name(meta->spec.dist), (unsigned long long)meta->spec.seed,
+             meta->value_spec);
+    return buf;
+}

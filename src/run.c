@@ -1,0 +1,464 @@
+/* run.c - one prepared job from start to commit: the partial created (or checked and reopened),
+ * every missing unit generated, written, digested, streamed out and recorded, then the partial
+ * closed, checked again and renamed into place. */
+#include "sf_job.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sf_decomp.h"
+#include "sf_digest.h"
+#include "sf_error.h"
+#include "sf_fault.h"
+#include "sf_files.h"
+#include "sf_measure.h"
+#include "sf_output.h"
+#include "sf_pipeline.h"
+#include "sf_progress.h"
+#include "sf_version.h"
+#include "sf_writeback.h"
+
+#ifndef O_NOFOLLOW
+#define O_NOFOLLOW 0
+#endif
+
+static uint64_t slice_bytes(const sf_options *o)
+{
+    return o->shape[1] * o->shape[2] * sf_dtype_size(o->spec.dtype);
+}
+
+static MPI_Info hints_info(const sf_options *o)
+{
+    if (o->nhints == 0)
+        return MPI_INFO_NULL;
+    MPI_Info info;
+    SF_MPI_CHECK(MPI_Info_create(&info));
+    for (int i = 0; i < o->nhints; i++)
+        SF_MPI_CHECK(MPI_Info_set(info, o->hints[i].key, o->hints[i].value));
+    return info;
+}
+
+/* -v: what the MPI library says it uses, which may differ from what was asked. */
+static void print_file_info(const sf_job *job, void *handle)
+{
+    if (job->opt->verbosity <= 0 || sf_rank() != 0)
+        return;
+    FILE *out = job->opt->format == SF_FORMAT_TABLE ? stdout : stderr;
+    if (!job->be->file_info) {
+        fprintf(out, "MPI-IO hints: backend %s does not use MPI-IO\n", job->be->name);
+        return;
+    }
+    MPI_Info info = job->be->file_info(handle);
+    int n = 0;
+    if (info != MPI_INFO_NULL)
+        SF_MPI_CHECK(MPI_Info_get_nkeys(info, &n));
+    fprintf(out, "MPI-IO hints reported by the MPI library (%d):\n", n);
+    for (int i = 0; i < n; i++) {
+        char key[MPI_MAX_INFO_KEY + 1], val[MPI_MAX_INFO_VAL + 1];
+        int flag = 0;
+        SF_MPI_CHECK(MPI_Info_get_nthkey(info, i, key));
+        SF_MPI_CHECK(MPI_Info_get(info, key, MPI_MAX_INFO_VAL, val, &flag));
+        fprintf(out, "  %s = %s\n", key, flag ? val : "(unset)");
+    }
+    fputc('\n', out);
+    if (info != MPI_INFO_NULL)
+        SF_MPI_CHECK(MPI_Info_free(&info));
+}
+
+/* Rank 0's terminal line: slices done (over all ranks, the resumed ones included) of all,
+ * rate and ETA, at most 4 times a second; *last holds the time of the last print. */
+static void progress_line(double *last, uint64_t done, uint64_t total, uint64_t resumed,
+                          double elapsed, uint64_t total_bytes)
+{
+    if (sf_rank() != 0 || (elapsed - *last < 0.25 && done < total))
+        return;
+    *last = elapsed;
+    double fresh = (double)(done - resumed), rate = elapsed > 0 ? fresh / elapsed : 0;
+    double eta = rate > 0 ? (double)(total - done) / rate : 0;
+    fprintf(stderr, "\r\033[K  %llu/%llu slices  %.2f GB/s  ETA %.0f s",
+            (unsigned long long)done, (unsigned long long)total,
+            rate * (double)total_bytes / (double)total / 1e9, eta);
+    fflush(stderr);
+}
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig) { stop_signal = sig; }
+
+/* A clean stop only means something when there is a file to resume; without one the signals
+ * keep their default effect. */
+static void catch_signals(int on, struct sigaction old[3])
+{
+    static const int sigs[3] = {SIGTERM, SIGUSR1, SIGINT};
+    struct sigaction sa = {.sa_handler = on_stop_signal};
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    for (int i = 0; i < 3; i++)
+        SF_SYS_CHECK(sigaction(sigs[i], on ? &sa : &old[i], on ? &old[i] : NULL));
+}
+
+/* What this run has completed (every rank, OR-merged on rank 0 at a checkpoint). */
+typedef struct {
+    unsigned char *mine, *all;   /* Z flags: slices complete and, once flushed, synced */
+    uint64_t *digest, *digests;  /* Z digests: this rank's, and rank 0's merged ones */
+    sf_progress tmpl;            /* the record's fixed part */
+} progress;
+
+/* Rank 0 writes the record: the slices every rank has completed and synced. */
+static void checkpoint(const sf_job *job, void *h, progress *pr)
+{
+    const uint64_t Z = job->opt->shape[0];
+    job->be->flush(h);
+    for (uint64_t at = 0; at < Z; at += 1u << 27) {
+        uint64_t n = Z - at < (1u << 27) ? Z - at : (1u << 27);
+        SF_MPI_CHECK(MPI_Reduce(pr->mine + at, pr->all + at, (int)n, MPI_UNSIGNED_CHAR, MPI_MAX,
+                                0, MPI_COMM_WORLD));
+        /* Each slice has one writer; the others hold 0 (or, for resumed ones, the same). */
+        SF_MPI_CHECK(MPI_Reduce(pr->digest + at, pr->digests + at, (int)n, MPI_UINT64_T,
+                                MPI_BOR, 0, MPI_COMM_WORLD));
+    }
+    if (sf_rank() == 0) {
+        sf_progress p = pr->tmpl;
+        p.done = pr->all;
+        p.digest = pr->digests;
+        sf_progress_write(job->record, &p);
+    }
+    sf_fault_point("record");
+}
+
+static void progress_init(const sf_job *job, progress *pr)
+{
+    const sf_options *o = job->opt;
+    const uint64_t Z = o->shape[0];
+    pr->mine = sf_xcalloc(Z, 1);
+    pr->all = sf_xcalloc(Z, 1);
+    pr->digest = sf_xcalloc(Z, sizeof *pr->digest);
+    pr->digests = sf_xcalloc(Z, sizeof *pr->digests);
+    if (job->done) {
+        memcpy(pr->mine, job->done, Z);
+        memcpy(pr->digest, job->digest, Z * sizeof *pr->digest);
+    }
+    pr->tmpl = (sf_progress){.meta = sf_meta_of(o->shape, &o->spec)};
+    snprintf(pr->tmpl.backend, sizeof pr->tmpl.backend, "%s", job->be->name);
+}
+
+static void progress_free(progress *pr)
+{
+    free(pr->mine);
+    free(pr->all);
+    free(pr->digest);
+    free(pr->digests);
+}
+
+/* A resume trusts its record only as far as the file bears it out: every slice the record
+ * claims is read back and digested, and any that differs is written again. */
+static void check_claimed(sf_job *job)
+{
+    const sf_options *o = job->opt;
+    sf_file_meta meta = sf_meta_of(o->shape, &o->spec);
+    uint64_t bad = sf_verify_digests(job->be, job->partial, &meta, job->done, job->digest,
+                                     o->buffer);
+    if (bad && sf_rank() == 0)
+        fprintf(stderr, "slabfill: note: %llu of the %llu slices that %s claims complete "
+                "differ from their recorded digests; writing them again\n",
+                (unsigned long long)bad, (unsigned long long)job->resumed, job->record);
+    job->resumed -= bad;
+}
+
+/* A fresh partial: whatever is left under its names goes (this job holds the lock), and a
+ * file partial is created here, exclusively, so that no library follows a link planted under
+ * its name. Returns the new file's inode (0 for a directory store). */
+static ino_t fresh_partial(const sf_job *job)
+{
+    sf_output_remove(job->partial);
+    sf_output_remove(job->record);
+    if (job->be->directory)
+        return 0;
+    int fd = open(job->partial, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0666);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0)
+        sf_die_errno("open", job->partial);
+    if (close(fd) != 0)
+        sf_die_errno("close", job->partial);
+    return st.st_ino;
+}
+
+/* The library must have opened the very file made above, not something swapped in for it. */
+static void check_identity(const sf_job *job, ino_t ino)
+{
+    struct stat st;
+    if (lstat(job->partial, &st) != 0)
+        sf_die_errno("lstat", job->partial);
+    if (job->be->directory ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode) || st.st_ino != ino)
+        sf_die(__FILE__, __LINE__, "lstat", "%s was replaced while it was being created",
+               job->partial);
+}
+
+/* Creates or reopens the partial and makes it resumable before anything else is written:
+ * the backend's metadata flushed to disk, then the first record. */
+static void *open_partial(sf_job *job, const sf_target *target, progress *pr)
+{
+    ino_t ino = 0;
+    if (job->path && sf_rank() == 0 && !target->resume)
+        ino = fresh_partial(job);
+    SF_MPI_CHECK(MPI_Barrier(MPI_COMM_WORLD));
+    void *h = job->be->create(target);
+    sf_fault_point("create");
+    if (!job->path)
+        return h;
+    if (sf_rank() == 0 && !target->resume)
+        check_identity(job, ino);
+    checkpoint(job, h, pr);
+    return h;
+}
+
+/* After the last unit: the closed partial must be a complete file of this array before it
+ * may take the final name. */
+static void check_partial(const sf_job *job)
+{
+    if (sf_rank() != 0)
+        return;
+    const sf_options *o = job->opt;
+    sf_file_meta got, want = sf_meta_of(o->shape, &o->spec);
+    unsigned char *all = sf_xmalloc(o->shape[0] ? o->shape[0] : 1);
+    memset(all, 1, o->shape[0]);
+    char why[SF_ERRLEN + 4096] = "";
+    int ok = sf_magic_check(job->be, job->partial, why, sizeof why) == 0 &&
+             job->be->inspect(job->partial, &got, o->shape[0], all, why, sizeof why) == 0;
+    free(all);
+    if (ok && sf_meta_differs(&got, &want))
+        snprintf(why, sizeof why, "its metadata changed during the run (%s)",
+                 sf_meta_differs(&got, &want));
+    if (!ok || sf_meta_differs(&got, &want))
+        sf_die(__FILE__, __LINE__, "inspect", "%s is not complete after the run, so it is not "
+               "renamed to %s: %s", job->partial, job->path, why);
+}
+
+/* The streaming write-out, when the backend reports where its values lie. */
+static sf_writeback *start_writeback(sf_job *job, void *h, int64_t *data_off, uint64_t unit)
+{
+    *data_off = job->stream ? job->be->data_offset(h) : -1;
+    sf_writeback *wb = *data_off >= 0 ? sf_writeback_open(job->partial, unit) : NULL;
+    if (job->stream && !wb) { /* the summary must not claim what was not done */
+        job->stream = 0;
+        if (*data_off < 0)
+            snprintf(job->stream_why, sizeof job->stream_why,
+                     "backend %s reported no data range", job->be->name);
+        else
+            snprintf(job->stream_why, sizeof job->stream_why, "this OS has no sync_file_range");
+    }
+    return wb;
+}
+
+/* Everything the loop over units needs. */
+typedef struct {
+    sf_job *job;
+    void *h;
+    sf_work work;
+    uint64_t ncalls;
+    sf_pipeline *pipe;
+    sf_writeback *wb;
+    int64_t data_off;
+    sf_digests *digests;
+    progress pr;
+    int show;
+} run_state;
+
+/* Unit i: generated, written, digested, streamed out; 1 when the ranks agreed to stop. */
+static int one_unit(run_state *rs, uint64_t i, sf_rank_stats *st, double t0, double *last_ckpt,
+                    double *last_show, uint64_t *done_here)
+{
+    sf_job *job = rs->job;
+    const sf_options *o = job->opt;
+    const size_t es = sf_dtype_size(o->spec.dtype);
+    sf_box box;
+    const void *buf = sf_pipeline_next(rs->pipe, i, &box);
+    double t = sf_now();
+    job->be->write(rs->h, &box, buf);
+    const uint64_t nbytes = box.count[0] * box.count[1] * box.count[2] * es;
+    /* Every unit is one C-order range of g: whole slices, whole rows or part of a row. */
+    assert(nbytes == 0 || ((box.count[0] == 1 || box.count[1] == o->shape[1]) &&
+                           (box.count[1] == 1 || box.count[2] == o->shape[2])));
+    sf_writeback_unit(rs->wb, (uint64_t)rs->data_off +
+                                  ((box.start[0] * o->shape[1] + box.start[1]) * o->shape[2] +
+                                   box.start[2]) * es, nbytes);
+    st->t_write += sf_now() - t;
+    if (rs->digests)
+        sf_digests_add(rs->digests, &box, buf);
+    sf_pipeline_release(rs->pipe, i);
+    st->bytes += nbytes;
+    if (i < rs->work.nunits)
+        sf_fault_point("unit");
+    sf_zrange fin;
+    if (sf_work_completes(&rs->work, i, &fin)) {
+        memset(rs->pr.mine + fin.z0, 1, fin.nz);
+        if (rs->digests)
+            memcpy(rs->pr.digest + fin.z0, sf_digests_table(rs->digests) + fin.z0,
+                   fin.nz * sizeof *rs->pr.digest);
+        *done_here += fin.nz;
+    }
+    if (rs->show) {
+        uint64_t total = 0;
+        SF_MPI_CHECK(MPI_Allreduce(done_here, &total, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD));
+        progress_line(last_show, job->resumed + total, o->shape[0], job->resumed,
+                      sf_now() - t0, o->shape[0] * slice_bytes(o));
+    }
+    if (!job->path)
+        return 0;
+    /* Every rank agrees, once per unit, whether to checkpoint and whether to stop. */
+    int flags[2] = {stop_signal != 0, sf_rank() == 0 && i + 1 < rs->ncalls &&
+                                          sf_now() - *last_ckpt >= o->checkpoint};
+    SF_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, flags, 2, MPI_INT, MPI_MAX, MPI_COMM_WORLD));
+    if (flags[0] || flags[1]) {
+        checkpoint(job, rs->h, &rs->pr);
+        *last_ckpt = sf_now();
+    }
+    return flags[0];
+}
+
+/* The units, in order; 1 when stopped by a signal. */
+static int write_units(run_state *rs, sf_rank_stats *st, double t0)
+{
+    double last_ckpt = t0, last_show = 0;
+    uint64_t done_here = 0;
+    int interrupted = 0;
+    for (uint64_t i = 0; i < rs->ncalls && !interrupted; i++)
+        interrupted = one_unit(rs, i, st, t0, &last_ckpt, &last_show, &done_here);
+    if (rs->show && sf_rank() == 0)
+        fputs("\r\033[K", stderr); /* the summary replaces the progress line */
+    return interrupted;
+}
+
+/* This rank's share and the agreed number of collective calls. */
+static void plan(run_state *rs, sf_rank_stats *st)
+{
+    const sf_options *o = rs->job->opt;
+    int rank, nranks;
+    SF_MPI_CHECK(MPI_Comm_rank(MPI_COMM_WORLD, &rank));
+    SF_MPI_CHECK(MPI_Comm_size(MPI_COMM_WORLD, &nranks));
+    const size_t es = sf_dtype_size(o->spec.dtype);
+    rs->work = sf_work_make(o->shape, es, o->slab, o->buffer, rs->job->done, nranks, rank);
+    rs->ncalls = rs->work.nunits;
+    SF_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &rs->ncalls, 1, MPI_UINT64_T, MPI_MAX,
+                               MPI_COMM_WORLD));
+    char host[MPI_MAX_PROCESSOR_NAME] = "";
+    int hostlen = 0;
+    SF_MPI_CHECK(MPI_Get_processor_name(host, &hostlen));
+    *st = (sf_rank_stats){.z0 = rs->work.nplans ? rs->work.plans[0].zr.z0 : o->shape[0]};
+    for (int k = 0; k < rs->work.nplans; k++)
+        st->nz += rs->work.plans[k].zr.nz;
+    memcpy(st->host, host, sizeof st->host - 1); /* truncating long host names is fine here */
+    st->unit_bytes = rs->work.unit_elems * es;
+}
+
+/* The end of a run that was not stopped: check, verify, rename. */
+static int commit(sf_job *job, sf_verify_result *verify)
+{
+    const sf_options *o = job->opt;
+    check_partial(job);
+    if (o->verify && verify) {
+        if (sf_verify_file(job->be, job->partial, o->buffer, 1, verify) != 0)
+            sf_die(__FILE__, __LINE__, "sf_verify_file", "%s cannot be read back",
+                   job->partial);
+        if (verify->mismatches)
+            return SF_EXIT_FAILURE;
+    }
+    sf_fault_point("commit");
+    if (sf_rank() == 0) {
+        sf_output_commit(job->partial, job->path);
+        sf_fault_point("committed");
+        sf_output_remove(job->record);
+        sf_fsync_parent(job->record);
+    }
+    return SF_EXIT_OK;
+}
+
+/* --resume found the output in place with these very values (sf_job_prepare): nothing runs. */
+static int already_complete(const sf_job *job, sf_rank_stats *st, uint64_t *disk_bytes)
+{
+    *st = (sf_rank_stats){.z0 = job->opt->shape[0]};
+    st->peak_rss = sf_peak_rss_bytes();
+    *disk_bytes = sf_rank() == 0 ? sf_file_disk_bytes(job->path) : 0;
+    if (sf_rank() == 0 && job->opt->verbosity >= 0)
+        fprintf(stderr, "slabfill: %s is already complete: an earlier run wrote these values "
+                "and renamed it into place; nothing to do\n", job->path);
+    return SF_EXIT_OK;
+}
+
+static void report_stop(const sf_job *job, const progress *pr)
+{
+    uint64_t n = 0, Z = job->opt->shape[0];
+    for (uint64_t z = 0; sf_rank() == 0 && z < Z; z++)
+        n += pr->all[z] != 0;
+    if (sf_rank() == 0)
+        fprintf(stderr, "slabfill: stopped by signal %d after %llu of %llu slices, all synced "
+                "and recorded in %s; run the same command with --resume to finish (exit status "
+                "%d)\n", (int)stop_signal, (unsigned long long)n, (unsigned long long)Z,
+                job->record, SF_EXIT_INTERRUPTED);
+}
+
+int sf_job_run(sf_job *job, sf_rank_stats *st, uint64_t *disk_bytes, sf_verify_result *verify)
+{
+    const sf_options *o = job->opt;
+    run_state rs = {.job = job};
+    struct sigaction old[3];
+    if (job->complete)
+        return already_complete(job, st, disk_bytes);
+    stop_signal = 0;
+    if (job->path)
+        catch_signals(1, old);
+    SF_MPI_CHECK(MPI_Barrier(MPI_COMM_WORLD));
+    double t0 = sf_now();
+    if (job->done)
+        check_claimed(job);
+    plan(&rs, st);
+    sf_target target = {.comm = MPI_COMM_WORLD, .path = job->path ? job->partial : NULL,
+                        .spec = o->spec, .z0 = st->z0, .nz = st->nz, .info = hints_info(o),
+                        .independent = o->independent, .sync = !o->no_sync,
+                        .resume = job->done != NULL};
+    memcpy(target.shape, o->shape, sizeof target.shape);
+    progress_init(job, &rs.pr);
+    if (job->path)
+        rs.digests = sf_digests_new(o->shape, sf_dtype_size(o->spec.dtype));
+    rs.h = open_partial(job, &target, &rs.pr);
+    print_file_info(job, rs.h);
+    rs.wb = start_writeback(job, rs.h, &rs.data_off, st->unit_bytes);
+    rs.pipe = sf_pipeline_start(&o->spec, o->shape, &rs.work, job->overlap);
+    /* A progress line for a person watching: rank 0 on a terminal, table format, not -q. */
+    rs.show = sf_rank() == 0 && o->verbosity >= 0 && o->format == SF_FORMAT_TABLE &&
+              isatty(STDERR_FILENO);
+    SF_MPI_CHECK(MPI_Bcast(&rs.show, 1, MPI_INT, 0, MPI_COMM_WORLD));
+    int interrupted = write_units(&rs, st, t0);
+    if (interrupted)
+        sf_pipeline_stop(rs.pipe);
+    sf_pipeline_finish(rs.pipe, &st->t_gen, &st->t_wait);
+    double tc = sf_now();
+    sf_writeback_close(rs.wb);
+    job->be->close(rs.h);
+    st->t_close = sf_now() - tc;
+    SF_MPI_CHECK(MPI_Barrier(MPI_COMM_WORLD));
+    if (job->path)
+        catch_signals(0, old);
+    int status = interrupted ? SF_EXIT_INTERRUPTED : SF_EXIT_OK;
+    if (interrupted)
+        report_stop(job, &rs.pr);
+    else if (job->path)
+        status = commit(job, verify);
+    st->t_total = sf_now() - t0;
+    sf_work_free(&rs.work);
+    sf_digests_free(rs.digests);
+    progress_free(&rs.pr);
+    if (target.info != MPI_INFO_NULL)
+        SF_MPI_CHECK(MPI_Info_free(&target.info));
+    st->peak_rss = sf_peak_rss_bytes();
+    *disk_bytes = job->path && sf_rank() == 0 && status == SF_EXIT_OK
+                      ? sf_file_disk_bytes(job->path) : 0;
+    return status;
+}

@@ -29,6 +29,12 @@ int sf_open_regular(const char *path, uint64_t *size, char *err, size_t errlen);
  * it does not exist; -1 with a reason in err when it is anything else (a link, FIFO, device). */
 int sf_plain_entry(const char *path, int dir_ok, char *err, size_t errlen);
 
+/* Contract: 0 when the bytes [off, off + len) of the file open as fd are all stored; 1 when a
+ * hole lies in them (a range never written, as a write that failed for lack of space leaves),
+ * its offset in *hole; -1 with errno when the OS cannot tell. Where the OS has no SEEK_HOLE, or
+ * the file system reports none, every range counts as stored. */
+int sf_find_hole(int fd, uint64_t off, uint64_t len, uint64_t *hole);
+
 /* Contract: writes all len bytes to fd, retrying short writes and EINTR. Returns 0, or -1 with
  * errno set. */
 int sf_write_all(int fd, const void *buf, size_t len);

@@ -23,6 +23,11 @@ typedef struct sf_lock sf_lock;
  * another live job has it, or what is wrong with the lock file (a link, unwritable). */
 int sf_lock_take(const char *path, sf_lock **lock, char *err, size_t errlen);
 
+/* Contract: rank 0 only; creates and changes nothing. 1 when another live process holds the
+ * lock for output path (its holder named in err, as sf_lock_take would), else 0. Where the
+ * file system has no record locks it cannot tell, and says 0: sf_lock_take decides. */
+int sf_lock_busy(const char *path, char *err, size_t errlen);
+
 /* Contract: removes the lock file and releases the lock; NULL is allowed. */
 void sf_lock_release(sf_lock *lock);
 

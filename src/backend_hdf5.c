@@ -216,6 +216,8 @@ static int read_string_attr(hid_t obj, const char *name, char *buf, size_t len)
         return -1;
     int ok = 1;
     hid_t mtype = SF_H5_CHECK(H5Tcopy(H5T_C_S1));
+    /* h5py writes UTF-8; HDF5 converts no strings between character sets. */
+    SF_H5_CHECK(H5Tset_cset(mtype, H5Tget_cset(ftype)));
     memset(buf, 0, len);
     if (SF_H5_CHECK(H5Tis_variable_str(ftype)) > 0) {
         char *v = NULL;

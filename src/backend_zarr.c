@@ -353,13 +353,17 @@ static int chunks_present(const char *dir, const char *store, const sf_file_meta
             continue;
         char p[ZPATH + 64], why[SF_ERRLEN];
         snprintf(p, sizeof p, "%s/%" PRIu64 ".0.0", dir, z);
-        uint64_t size = 0;
+        uint64_t size = 0, hole;
         int fd = sf_open_regular(p, &size, why, sizeof why);
+        const char *bad = fd < 0         ? "missing or not a regular file"
+                          : size != bytes ? "the wrong size"
+                          : sf_find_hole(fd, 0, bytes, &hole) == 1 ? "not all on disk (a hole)"
+                                                                   : NULL;
         if (fd >= 0)
             close(fd); /* read-only: it was only a check */
-        if (fd < 0 || size != bytes) {
+        if (bad) {
             snprintf(err, errlen, "%s: chunk data/%" PRIu64 ".0.0 of slice %" PRIu64 " is %s",
-                     store, z, z, fd < 0 ? "missing or not a regular file" : "the wrong size");
+                     store, z, z, bad);
             return -1;
         }
     }

@@ -100,6 +100,34 @@ int sf_magic_check(const sf_backend *be, const char *path, char *err, size_t err
     return 0;
 }
 
+/* Every run of needed slices must be stored: a hole is a write that never happened. */
+static int holes_check(const char *path, const unsigned char *need, uint64_t Z,
+                       uint64_t data_off, uint64_t slice, char *err, size_t errlen)
+{
+    uint64_t size, hole = 0;
+    int fd = sf_open_regular(path, &size, err, errlen), found = 0;
+    if (fd < 0)
+        return -1;
+    for (uint64_t z = 0; z < Z && !found;) {
+        if (!need[z]) {
+            z++;
+            continue;
+        }
+        uint64_t end = z;
+        while (end < Z && need[end])
+            end++;
+        found = sf_find_hole(fd, data_off + z * slice, (end - z) * slice, &hole) == 1;
+        z = end;
+    }
+    close(fd); /* read-only: nothing to lose */
+    if (!found)
+        return 0;
+    snprintf(err, errlen, "%s has a hole at byte %llu, in slice %llu: a write that never "
+             "reached the disk", path, (unsigned long long)hole,
+             (unsigned long long)((hole - data_off) / slice));
+    return -1;
+}
+
 int sf_extent_check(const char *path, const sf_file_meta *meta, uint64_t data_off,
                     uint64_t file_bytes, const unsigned char *need, int exact, char *err,
                     size_t errlen)
@@ -118,7 +146,7 @@ int sf_extent_check(const char *path, const sf_file_meta *meta, uint64_t data_of
                      (unsigned long long)(data_off + (z + 1) * slice));
             return -1;
         }
-    return 0;
+    return need ? holes_check(path, need, Z, data_off, slice, err, errlen) : 0;
 }
 
 int sf_meta_agrees(const char *path, const sf_file_meta *meta, const uint64_t shape[3],

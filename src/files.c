@@ -1,5 +1,6 @@
 /* files.c - reading, creating and syncing files by name without trusting what is there; see
  * sf_files.h. */
+#define _GNU_SOURCE /* SEEK_HOLE on Linux */
 #include "sf_files.h"
 
 #include <errno.h>
@@ -132,6 +133,28 @@ int sf_read_small(const char *path, size_t max, char **buf, size_t *len, char *e
     *buf = b;
     *len = got;
     return 0;
+}
+
+int sf_find_hole(int fd, uint64_t off, uint64_t len, uint64_t *hole)
+{
+#if defined(SEEK_HOLE)
+    if (len == 0)
+        return 0;
+    off_t h = lseek(fd, (off_t)off, SEEK_HOLE);
+    if (h < 0 && errno == ENXIO) { /* off is at or past the end: all of it is missing */
+        *hole = off;
+        return 1;
+    }
+    if (h < 0)
+        return -1;
+    if ((uint64_t)h >= off + len)
+        return 0;
+    *hole = (uint64_t)h;
+    return 1;
+#else
+    (void)fd, (void)off, (void)len, (void)hole;
+    return 0;
+#endif
 }
 
 int sf_write_all(int fd, const void *buf, size_t len)

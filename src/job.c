@@ -102,9 +102,12 @@ static int read_record(sf_job *job, sf_progress *p, verdict *v)
  * store, directories) when they exist: a link planted there is never followed. */
 static int check_entries(const sf_job *job, verdict *v)
 {
-    char why[SF_ERRLEN + 4096];
-    if (sf_plain_entry(job->partial, job->be->directory, why, sizeof why) < 0 ||
-        sf_plain_entry(job->record, 0, why, sizeof why) < 0) {
+    char why[SF_ERRLEN + 4096], tmp[4300], lock[4300];
+    snprintf(tmp, sizeof tmp, "%s.tmp", job->record);
+    if (sf_lock_name(job->path, lock, sizeof lock) != 0 ||
+        sf_plain_entry(job->partial, job->be->directory, why, sizeof why) < 0 ||
+        sf_plain_entry(job->record, 0, why, sizeof why) < 0 ||
+        sf_plain_entry(tmp, 0, why, sizeof why) < 0 || sf_plain_entry(lock, 0, why, sizeof why) < 0) {
         snprintf(v->err, sizeof v->err, "%s; remove it, or give another -o", why);
         return SF_EXIT_USAGE;
     }
@@ -117,6 +120,8 @@ static int check_output(const sf_job *job, verdict *v)
 {
     const sf_options *o = job->opt;
     struct stat st;
+    if (!job->lock && sf_lock_busy(job->path, v->err, sizeof v->err))
+        return SF_EXIT_USAGE; /* say who has it, rather than what its partial looks like */
     if (o->resume && !o->force && lstat(job->partial, &st) != 0 && lstat(job->path, &st) == 0)
         return 0; /* maybe complete: check_complete decides, under the lock */
     int rc = sf_output_check(job->path, job->be->directory, job->be->mpiio, o->force,
@@ -135,7 +140,7 @@ static int prepare_rank0(sf_job *job, sf_progress *p, verdict *v)
     int rc = check_output(job, v);
     if (rc)
         return rc;
-    if (o->resume && !o->force && have_partial) {
+    if (o->resume && have_partial) { /* --force too: it then only lets the result replace the output */
         rc = read_record(job, p, v);
         if (rc > 1)
             return rc;

@@ -165,6 +165,27 @@ int sf_lock_take(const char *path, sf_lock **lock, char *err, size_t errlen)
     return SF_EXIT_USAGE;
 }
 
+int sf_lock_busy(const char *path, char *err, size_t errlen)
+{
+    char name[4200];
+    if (sf_lock_name(path, name, sizeof name) != 0)
+        return 0;
+    int fd = open(name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+    int busy = fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK;
+    if (busy) {
+        char who[400], host[256];
+        long pid;
+        holder_of(fd, who, sizeof who, host, sizeof host, &pid);
+        snprintf(err, errlen, "the output is being written by another slabfill job (%s, lock "
+                 "%s); wait for it to end, or give another -o", who, name);
+    }
+    close(fd); /* read-only, never locked: nothing to release */
+    return busy;
+}
+
 void sf_lock_release(sf_lock *l)
 {
     if (!l)

@@ -107,9 +107,35 @@ static void catch_signals(int on, struct sigaction old[3])
 /* What this run has completed (every rank, OR-merged on rank 0 at a checkpoint). */
 typedef struct {
     unsigned char *mine, *all;   /* Z flags: slices complete and, once flushed, synced */
+    unsigned char *fresh;        /* rank 0: slices complete since the last record */
     uint64_t *digest, *digests;  /* Z digests: this rank's, and rank 0's merged ones */
     sf_progress tmpl;            /* the record's fixed part */
+    int64_t data_off;            /* where the values start in the file; -1: not one range */
 } progress;
+
+/* The record may claim only slices whose bytes are on disk. PnetCDF passes on no short write
+ * (its count of bytes put is what was asked), so for it this is where a disk that filled up is
+ * caught; for every backend with one data range it costs a stat and a few lseeks. */
+static void check_stored(const sf_job *job, progress *pr)
+{
+    const sf_options *o = job->opt;
+    const uint64_t Z = o->shape[0];
+    int any = 0;
+    for (uint64_t z = 0; z < Z; z++) {
+        pr->fresh[z] = pr->all[z] && !pr->fresh[z] ? 1 : 0;
+        any |= pr->fresh[z];
+    }
+    struct stat st;
+    char why[SF_ERRLEN + 4096];
+    sf_file_meta meta = sf_meta_of(o->shape, &o->spec);
+    if (any && pr->data_off >= 0 &&
+        (stat(job->partial, &st) != 0 ||
+         sf_extent_check(job->partial, &meta, (uint64_t)pr->data_off, (uint64_t)st.st_size,
+                         pr->fresh, 0, why, sizeof why) != 0))
+        sf_die(__FILE__, __LINE__, "the checkpoint's check of the data", "a write was lost "
+               "although the I/O library reported success: %s", why);
+    memcpy(pr->fresh, pr->all, Z); /* what this record claims */
+}
 
 /* Rank 0 writes the record: the slices every rank has completed and synced. */
 static void checkpoint(const sf_job *job, void *h, progress *pr)
@@ -125,6 +151,7 @@ static void checkpoint(const sf_job *job, void *h, progress *pr)
                                 MPI_BOR, 0, MPI_COMM_WORLD));
     }
     if (sf_rank() == 0) {
+        check_stored(job, pr);
         sf_progress p = pr->tmpl;
         p.done = pr->all;
         p.digest = pr->digests;
@@ -139,6 +166,8 @@ static void progress_init(const sf_job *job, progress *pr)
     const uint64_t Z = o->shape[0];
     pr->mine = sf_xcalloc(Z, 1);
     pr->all = sf_xcalloc(Z, 1);
+    pr->fresh = sf_xcalloc(Z, 1);
+    pr->data_off = -1;
     pr->digest = sf_xcalloc(Z, sizeof *pr->digest);
     pr->digests = sf_xcalloc(Z, sizeof *pr->digests);
     if (job->done) {
@@ -153,6 +182,7 @@ static void progress_free(progress *pr)
 {
     free(pr->mine);
     free(pr->all);
+    free(pr->fresh);
     free(pr->digest);
     free(pr->digests);
 }
@@ -215,6 +245,7 @@ static void *open_partial(sf_job *job, const sf_target *target, progress *pr)
         return h;
     if (sf_rank() == 0 && !target->resume)
         check_identity(job, ino);
+    pr->data_off = job->be->data_offset ? job->be->data_offset(h) : -1;
     checkpoint(job, h, pr);
     return h;
 }

@@ -126,14 +126,16 @@ static void check_stored(const sf_job *job, progress *pr)
         any |= pr->fresh[z];
     }
     struct stat st;
-    char why[SF_ERRLEN + 4096];
+    char why[SF_ERRLEN + 4096] = "";
     sf_file_meta meta = sf_meta_of(o->shape, &o->spec);
-    if (any && pr->data_off >= 0 &&
-        (stat(job->partial, &st) != 0 ||
-         sf_extent_check(job->partial, &meta, (uint64_t)pr->data_off, (uint64_t)st.st_size,
-                         pr->fresh, 0, why, sizeof why) != 0))
-        sf_die(__FILE__, __LINE__, "the checkpoint's check of the data", "a write was lost "
-               "although the I/O library reported success: %s", why);
+    if (any && pr->data_off >= 0) {
+        if (stat(job->partial, &st) != 0)
+            sf_die_errno("stat", job->partial);
+        if (sf_extent_check(job->partial, &meta, (uint64_t)pr->data_off, (uint64_t)st.st_size,
+                            pr->fresh, 0, why, sizeof why) != 0)
+            sf_die(__FILE__, __LINE__, "the checkpoint's check of the data", "a write was lost "
+                   "although the I/O library reported success: %s", why);
+    }
     memcpy(pr->fresh, pr->all, Z); /* what this record claims */
 }
 

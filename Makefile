@@ -107,15 +107,23 @@ lint:
 	clang-tidy --quiet --warnings-as-errors='*' src/*.c -- -std=c11 -D_POSIX_C_SOURCE=200809L \
 	    -Iinclude $(PKG_CFLAGS)
 
-# libFuzzer over the command-line, shape, size and hint parsers, for FUZZ_SECONDS.
+# libFuzzer over the command-line, shape, size and hint parsers, and over everything read back
+# from a file (progress record, .npy header, Zarr metadata, JSON), for FUZZ_SECONDS each.
+FUZZ_CFLAGS = -g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -ffp-contract=off \
+              -fsanitize=fuzzer,address,undefined -DSF_HAVE_HDF5=$(HDF5) \
+              -DSF_HAVE_PNETCDF=$(PNETCDF) -Iinclude $(PKG_CFLAGS)
 tests/fuzz_options: tests/fuzz_options.c src/options.c src/values.c include/*.h
-	clang -g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -fsanitize=fuzzer,address,undefined \
-	    -Iinclude $(PKG_CFLAGS) -o $@ tests/fuzz_options.c src/options.c src/values.c -lm
+	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz_options.c src/options.c src/values.c -lm
 
-fuzz: tests/fuzz_options
-	rm -rf tests/fuzz-corpus && mkdir -p tests/fuzz-corpus
+tests/fuzz_readers: tests/fuzz_readers.c $(LIB_SRC) include/*.h
+	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz_readers.c $(LIB_SRC) $(PKG_LIBS) -lm -lpthread
+
+fuzz: tests/fuzz_options tests/fuzz_readers
+	rm -rf tests/fuzz-corpus && mkdir -p tests/fuzz-corpus/options tests/fuzz-corpus/readers
 	tests/fuzz_options -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-	    -artifact_prefix=tests/fuzz-corpus/ tests/fuzz-corpus tests/fuzz-seeds
+	    -artifact_prefix=tests/fuzz-corpus/ tests/fuzz-corpus/options tests/fuzz-seeds
+	tests/fuzz_readers -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -timeout=10 \
+	    -artifact_prefix=tests/fuzz-corpus/ tests/fuzz-corpus/readers tests/fuzz-readers-seeds
 
 # BENCH=quick (default, 2-3 minutes) or BENCH=full (the seed's 500x2000x2000); see bench/run.
 bench: deps slabfill
@@ -126,7 +134,8 @@ install: slabfill
 	install -m 755 slabfill $(DESTDIR)$(PREFIX)/bin/slabfill
 
 clean:
-	rm -f slabfill libslabfill.a src/*.o $(TESTS) tests/*.o tests/fuzz_options .flags
+	rm -f slabfill libslabfill.a src/*.o $(TESTS) tests/*.o tests/fuzz_options tests/fuzz_readers \
+	    .flags
 	rm -rf tests/faults
 
 .PHONY: all deps run check check-slurm lint fuzz bench install clean FORCE

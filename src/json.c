@@ -105,16 +105,17 @@ static int string(parser *ps, const char **s)
         }
         if (++ps->p >= ps->end)
             return fail(ps, "unterminated escape");
-        const char *map = "\"\"\\\\//b\bf\fn\nr\rt\t";
-        const char *m = strchr(map, *ps->p);
-        if (*ps->p == 'u') {
-            ps->p++;
+        char e = *ps->p++;
+        char c2 = e == '"' || e == '\\' || e == '/' ? e
+                  : e == 'b' ? '\b' : e == 'f' ? '\f' : e == 'n' ? '\n'
+                  : e == 'r' ? '\r' : e == 't' ? '\t' : '\0';
+        if (e == 'u') {
             if (unicode_escape(ps))
                 return -1;
-        } else if (m && (m - map) % 2 == 0) {
-            *ps->out++ = m[1];
-            ps->p++;
+        } else if (c2) {
+            *ps->out++ = c2;
         } else {
+            ps->p--;
             return fail(ps, "bad escape");
         }
     }

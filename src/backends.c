@@ -141,9 +141,10 @@ int sf_extent_check(const char *path, const sf_file_meta *meta, uint64_t data_of
     }
     for (uint64_t z = 0; need && z < Z; z++)
         if (need[z] && (file_bytes < data_off || (file_bytes - data_off) / slice <= z)) {
+            const uint64_t want = data_off + (z + 1) * slice;
             snprintf(err, errlen, "%s is truncated: it is %llu bytes, and slice %llu needs "
                      "%llu", path, (unsigned long long)file_bytes, (unsigned long long)z,
-                     (unsigned long long)(data_off + (z + 1) * slice));
+                     (unsigned long long)want);
             return -1;
         }
     return need ? holes_check(path, need, Z, data_off, slice, err, errlen) : 0;

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include "sf_job.h"
 
+#include <assert.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,15 +141,15 @@ static int prepare_rank0(sf_job *job, sf_progress *p, verdict *v)
     int rc = check_output(job, v);
     if (rc)
         return rc;
+    uint64_t missing = o->shape[0];
     if (o->resume && have_partial) { /* --force too: it then only lets the result replace the output */
         rc = read_record(job, p, v);
         if (rc > 1)
             return rc;
         v->have_done = rc == 0;
+        for (uint64_t z = 0; rc == 0 && z < o->shape[0]; z++)
+            missing -= p->done[z] != 0;
     }
-    uint64_t missing = o->shape[0];
-    for (uint64_t z = 0; v->have_done && z < o->shape[0]; z++)
-        missing -= p->done[z] != 0;
     /* Room for the missing slices, plus a MiB for headers and metadata. */
     if (sf_output_space(job->path, missing * slice_bytes(o) + (1u << 20), v->err,
                         sizeof v->err) != 0)
@@ -163,8 +164,14 @@ static int decide_stream(const sf_options *opt, const sf_backend *be, char *why,
 static void share_resume(sf_job *job, const sf_progress *p)
 {
     const uint64_t Z = job->opt->shape[0];
-    job->done = sf_rank() == 0 ? p->done : sf_xmalloc(Z ? Z : 1);
-    job->digest = sf_rank() == 0 ? p->digest : sf_xcalloc(Z, sizeof *job->digest);
+    if (sf_rank() == 0) { /* the record's arrays move to the job */
+        job->done = p->done;
+        job->digest = p->digest;
+    } else {
+        job->done = sf_xmalloc(Z ? Z : 1);
+        job->digest = sf_xcalloc(Z, sizeof *job->digest);
+    }
+    assert(job->done && job->digest);
     for (uint64_t at = 0; at < Z; at += 1u << 27) {
         uint64_t n = Z - at < (1u << 27) ? Z - at : (1u << 27);
         SF_MPI_CHECK(MPI_Bcast(job->done + at, (int)n, MPI_BYTE, 0, MPI_COMM_WORLD));

@@ -35,24 +35,36 @@ int sf_lock_name(const char *path, char *buf, size_t len)
     return n >= 0 && (size_t)n < len ? 0 : -1;
 }
 
+/* The word after key in the holder's line ("host H pid P job J"), into buf. */
+static void holder_word(const char *line, const char *key, char *buf, size_t len)
+{
+    const char *p = strstr(line, key);
+    size_t n = 0;
+    if (p)
+        for (p += strlen(key); *p > ' ' && *p != 0x7f && n + 1 < len; p++)
+            buf[n++] = *p;
+    buf[n] = '\0';
+}
+
 /* "host H, pid P[, Slurm job J]" of the holder, from the lock file's one line. */
 static void holder_of(int fd, char *who, size_t len, char *host, size_t hlen, long *pid)
 {
-    char line[512] = "";
+    char line[512] = "", p[32], job[64];
     ssize_t n = pread(fd, line, sizeof line - 1, 0);
     line[n > 0 ? n : 0] = '\0';
-    char h[256] = "", job[64] = "";
-    *pid = 0;
-    if (sscanf(line, "host %255s pid %ld job %63s", h, pid, job) < 2) {
+    holder_word(line, "host ", host, hlen);
+    holder_word(line, " pid ", p, sizeof p);
+    holder_word(line, " job ", job, sizeof job);
+    char *end = NULL;
+    *pid = strtol(p, &end, 10);
+    if (!host[0] || !p[0] || *end != '\0' || *pid <= 0) {
+        *pid = 0;
         snprintf(who, len, "a holder that left no name");
         return;
     }
-    for (char *c = h; *c; c++)
-        if ((unsigned char)*c < 0x21 || *c == 0x7f)
-            *c = '?';
-    snprintf(host, hlen, "%s", h);
-    snprintf(who, len, "host %s, pid %ld%s%s", h, *pid, strcmp(job, "-") && job[0] ? ", Slurm job " : "",
-             strcmp(job, "-") ? job : "");
+    int slurm = job[0] && strcmp(job, "-") != 0;
+    snprintf(who, len, "host %s, pid %ld%s%s", host, *pid, slurm ? ", Slurm job " : "",
+             slurm ? job : "");
 }
 
 static void write_holder(sf_lock *l)
@@ -77,7 +89,7 @@ static int take_record_lock(sf_lock *l, char *err, size_t errlen)
     if (fcntl(l->fd, F_SETLK, &fl) == 0)
         return 0;
     if (errno == EACCES || errno == EAGAIN) {
-        char who[400], host[256];
+        char who[400], host[256] = "";
         long pid;
         holder_of(l->fd, who, sizeof who, host, sizeof host, &pid);
         snprintf(err, errlen, "the output is being written by another slabfill job (%s, lock "
@@ -176,7 +188,7 @@ int sf_lock_busy(const char *path, char *err, size_t errlen)
     struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
     int busy = fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK;
     if (busy) {
-        char who[400], host[256];
+        char who[400], host[256] = "";
         long pid;
         holder_of(fd, who, sizeof who, host, sizeof host, &pid);
         snprintf(err, errlen, "the output is being written by another slabfill job (%s, lock "

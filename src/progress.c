@@ -52,8 +52,7 @@ static char *format(const sf_progress *p, size_t *len)
     size_t at = (size_t)n;
     for (uint64_t z = 0; z < Z; z++)
         t[at++] = p->done[z] ? '1' : '0';
-    memcpy(t + at, "\nxxh3 ", 6);
-    at += 6;
+    at += (size_t)snprintf(t + at, 7, "\nxxh3 ");
     for (uint64_t z = 0; z < Z; z++)
         if (p->done[z])
             at += (size_t)snprintf(t + at, 17, "%016" PRIx64, p->digest[z]);

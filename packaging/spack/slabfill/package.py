@@ -21,6 +21,7 @@ class Slabfill(MakefilePackage):
     depends_on("pkgconfig", type="build")
     depends_on("hdf5+mpi", when="+hdf5")
     depends_on("parallel-netcdf", when="+pnetcdf")
+    depends_on("xxhash")  # per-slice XXH3-64 digests (progress records)
 
     def edit(self, spec, prefix):
         pass  # everything is passed on the make command line below

@@ -52,6 +52,28 @@ descendants() {
         done
     done
 }
+# alive PID: the process exists and is not a zombie (a zombie holds no files and no locks).
+alive() {
+    local stat
+    { read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
+    stat=${stat##*) }
+    [ "${stat%% *}" != Z ]
+}
+# kill_all PID: SIGKILL to PID and every process below it, as a node failure would take them;
+# returns once all of them are gone, since a process being torn down still holds its locks.
+kill_all() {
+    local pids p left
+    pids="$(descendants "$1") $1"
+    # shellcheck disable=SC2086 # one word per pid
+    kill -KILL $pids 2>/dev/null
+    for _ in $(seq 3000); do
+        left=0
+        for p in $pids; do alive "$p" && left=1; done
+        [ "$left" = 0 ] && return 0
+        sleep 0.01
+    done
+    return 1
+}
 # signal_tree SIG PID: sends SIG to every process below PID (the ranks under an mpirun), not to
 # PID itself.
 signal_tree() {

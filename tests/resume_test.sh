@@ -74,8 +74,7 @@ for point in early:0:1 middle:60:3 late:96:1; do
     else
         wait_for ".k-$name.npy.partial.progress" "$at"
     fi
-    signal_tree KILL "$BG" # the ranks, then mpirun: as a node failure would take them
-    kill -KILL "$BG" 2>/dev/null
+    kill_all "$BG"
     wait "$BG" 2>/dev/null
     check "sigkill-$name-leaves-no-final-file" bash -c "[ ! -e k-$name.npy ] && \
         [ -e .k-$name.npy.partial ]"

@@ -44,7 +44,7 @@ LIB_SRC = src/error.c src/values.c src/options.c src/decomp.c src/measure.c src/
           src/backend_null.c $(if $(filter 1,$(HDF5)),src/backend_hdf5.c) \
           $(if $(filter 1,$(PNETCDF)),src/backend_pnetcdf.c)
 LIB_OBJ = $(LIB_SRC:.c=.o)
-TESTS = tests/philox_test tests/values_test tests/decomp_test tests/options_test \
+TESTS = tests/philox_test tests/values_test tests/decomp_test tests/options_test tests/readers_test \
         tests/slabfill-scalar tests/slabfill-faults
 
 all: slabfill

@@ -68,10 +68,9 @@ int sf_open_regular(const char *path, uint64_t *size, char *err, size_t errlen)
 {
     int kind = sf_plain_entry(path, 0, err, errlen);
     if (kind <= 0) {
-        if (kind == 0) {
+        if (kind == 0)
             snprintf(err, errlen, "%s does not exist", path);
-            errno = ENOENT;
-        }
+        errno = kind == 0 ? ENOENT : EINVAL;
         return -1;
     }
     /* O_NONBLOCK: if a FIFO replaced the file since the lstat, the open must not wait for a

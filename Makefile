@@ -30,7 +30,10 @@ CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow -ffp-contrac
 # The value kernels: vectorised (or, with SIMD=0, deliberately not) and without errno from sqrt.
 VALUES_CFLAGS_1 = -O3 -fno-math-errno -fno-trapping-math
 VALUES_CFLAGS_0 = -O2 -fno-math-errno -fno-trapping-math -fno-tree-vectorize -DSF_SIMD=0
-LDLIBS += $(PKG_LIBS) -lm -lpthread
+# H5DS (dimension scales) lives in HDF5's high-level library, which pkg-config's hdf5 does not
+# list. It sits beside libhdf5 (Debian: hdf5/openmpi/libhdf5_hl.so -> libhdf5_openmpi_hl.so).
+HDF5_HL ?= -lhdf5_hl
+LDLIBS += $(if $(filter 1,$(HDF5)),$(HDF5_HL)) $(PKG_LIBS) -lm -lpthread
 ifeq ($(SANITIZE),1)
 CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined

@@ -1,7 +1,9 @@
 /* backend_hdf5.c - the default backend: one parallel HDF5 file, dataset /data (Z, X, Y), native
  * float32 or float64, contiguous, allocated early and never filled, written with collective
- * H5Dwrite. Attributes on /data record everything needed to regenerate the values. */
+ * H5Dwrite. Attributes on /data record everything needed to regenerate the values. Dimension
+ * scales /z, /x and /y name its axes, which makes the file a netCDF-4 file too. */
 #include <hdf5.h>
+#include <hdf5_hl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +79,42 @@ static void attr_u64(hid_t obj, const char *name, const uint64_t *v, hsize_t n)
     SF_H5_CHECK(H5Sclose(space));
 }
 
+/* netCDF-C's mark (the start of a scale's NAME) for a dimension without a coordinate variable. */
+#define NC_DIM_ONLY "This is a netCDF dimension but not a netCDF variable."
+
+/* Creates the datasets /z, /x and /y that will name /data's axes; their extents are the
+ * dimensions' lengths. Created before /data: the MPI-IO driver allocates their storage (4 bytes
+ * an element, never written) at once, and there it falls in the gap below /data's 1 MiB
+ * alignment instead of after /data. */
+static void create_scales(hid_t file, const uint64_t shape[3], hid_t scales[3])
+{
+    static const char *const names[3] = {"z", "x", "y"};
+    for (int d = 0; d < 3; d++) {
+        hsize_t n = shape[d];
+        hid_t space = SF_H5_CHECK(H5Screate_simple(1, &n, NULL));
+        /* netCDF-C's own type for such a scale; it never reads the values. */
+        scales[d] = SF_H5_CHECK(H5Dcreate2(file, names[d], H5T_IEEE_F32BE, space, H5P_DEFAULT,
+                                           H5P_DEFAULT, H5P_DEFAULT));
+        SF_H5_CHECK(H5Sclose(space));
+    }
+}
+
+/* Marks the scales as netCDF dimensions without coordinate variables and attaches them to dset's
+ * axes in order. No coordinate values: 0..N-1 is only the index, which xarray gives anyway, and
+ * the .nc and .zarr files have none, so all three open alike. Collective: every rank makes the
+ * same metadata calls. */
+static void attach_scales(hid_t dset, const uint64_t shape[3], hid_t scales[3])
+{
+    for (unsigned d = 0; d < 3; d++) {
+        char name[sizeof NC_DIM_ONLY + 24];
+        /* The length after the mark, as netCDF-C writes it; readers take it from the extent. */
+        snprintf(name, sizeof name, "%s%10llu", NC_DIM_ONLY, (unsigned long long)shape[d]);
+        SF_H5_CHECK(H5DSset_scale(scales[d], name));
+        SF_H5_CHECK(H5DSattach_scale(dset, scales[d], d));
+        SF_H5_CHECK(H5Dclose(scales[d]));
+    }
+}
+
 static hid_t file_access(MPI_Comm comm, MPI_Info info)
 {
     /* We report errors ourselves, once, with the stack; stop HDF5 printing from every rank. */
@@ -108,8 +146,15 @@ static void *h5_create(const sf_target *t)
         h->filespace = SF_H5_CHECK(H5Dget_space(h->dset));
         return h;
     }
-    h->file = SF_H5_CHECK(H5Fcreate(t->path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl));
+    /* netCDF-C numbers dimensions in the root group's link order: with creation order tracked
+     * (as netCDF-C's own files do) that is z, x, y, as in the .nc file, not x, y, z by name. */
+    hid_t fcpl = SF_H5_CHECK(H5Pcreate(H5P_FILE_CREATE));
+    SF_H5_CHECK(H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED));
+    h->file = SF_H5_CHECK(H5Fcreate(t->path, H5F_ACC_TRUNC, fcpl, fapl));
+    SF_H5_CHECK(H5Pclose(fcpl));
     SF_H5_CHECK(H5Pclose(fapl));
+    hid_t scales[3];
+    create_scales(h->file, t->shape, scales);
 
     hsize_t dims[3] = {t->shape[0], t->shape[1], t->shape[2]};
     hid_t space = SF_H5_CHECK(H5Screate_simple(3, dims, NULL));
@@ -130,6 +175,7 @@ static void *h5_create(const sf_target *t)
     attr_string(h->dset, "dtype", sf_dtype_name(t->spec.dtype));
     attr_u64(h->dset, "shape", t->shape, 3);
     attr_string(h->dset, "slabfill_version", SF_VERSION);
+    attach_scales(h->dset, t->shape, scales);
     return h;
 }
 

@@ -19,7 +19,8 @@ class Slabfill(MakefilePackage):
 
     depends_on("mpi")
     depends_on("pkgconfig", type="build")
-    depends_on("hdf5+mpi", when="+hdf5")
+    # +hl: the dimension scales that name /data's axes (H5DS) are in libhdf5_hl.
+    depends_on("hdf5+mpi+hl", when="+hdf5")
     depends_on("parallel-netcdf", when="+pnetcdf")
     depends_on("xxhash")  # per-slice XXH3-64 digests (progress records)
 

@@ -71,8 +71,11 @@ static void write_meta(const zarr_handle *h, const sf_target *t)
              t->shape[1], t->shape[2], h->es, t->shape[0], t->shape[1], t->shape[2]);
     snprintf(p, sizeof p, "%s/.zarray", h->dir);
     sf_write_new(p, text, strlen(text));
+    /* _ARRAY_DIMENSIONS names the axes as xarray and netCDF-C's NCZarr read them; without it
+     * xarray refuses the store and ncdump invents _zdim_N names. */
     snprintf(text, sizeof text,
-             "{\n    \"generator\": \"%s\",\n    \"value_spec\": \"%s\",\n"
+             "{\n    \"_ARRAY_DIMENSIONS\": [\"z\", \"x\", \"y\"],\n"
+             "    \"generator\": \"%s\",\n    \"value_spec\": \"%s\",\n"
              "    \"seed\": %" PRIu64 ",\n    \"distribution\": \"%s\",\n"
              "    \"dtype\": \"%s\",\n    \"shape\": [%" PRIu64 ", %" PRIu64 ", %" PRIu64 "],\n"
              "    \"slabfill_version\": \"%s\"\n}\n",

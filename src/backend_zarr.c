@@ -72,13 +72,16 @@ static void write_meta(const zarr_handle *h, const sf_target *t)
     snprintf(p, sizeof p, "%s/.zarray", h->dir);
     sf_write_new(p, text, strlen(text));
     /* _ARRAY_DIMENSIONS names the axes as xarray and netCDF-C's NCZarr read them; without it
-     * xarray refuses the store and ncdump invents _zdim_N names. */
+     * xarray refuses the store and ncdump invents _zdim_N names. _NCZARR_ATTR gives NCZarr the
+     * integers' type: it would take an array's from its first element, so that "shape":
+     * [100, 1000, 1000] (a byte, then too large) failed to open at all. xarray hides both. */
     snprintf(text, sizeof text,
              "{\n    \"_ARRAY_DIMENSIONS\": [\"z\", \"x\", \"y\"],\n"
              "    \"generator\": \"%s\",\n    \"value_spec\": \"%s\",\n"
              "    \"seed\": %" PRIu64 ",\n    \"distribution\": \"%s\",\n"
              "    \"dtype\": \"%s\",\n    \"shape\": [%" PRIu64 ", %" PRIu64 ", %" PRIu64 "],\n"
-             "    \"slabfill_version\": \"%s\"\n}\n",
+             "    \"slabfill_version\": \"%s\",\n"
+             "    \"_NCZARR_ATTR\": {\"types\": {\"seed\": \"<u8\", \"shape\": \"<u8\"}}\n}\n",
              SF_GENERATOR, SF_VALUE_SPEC, t->spec.seed, sf_dist_name(t->spec.dist),
              sf_dtype_name(t->spec.dtype), t->shape[0], t->shape[1], t->shape[2], SF_VERSION);
     snprintf(p, sizeof p, "%s/.zattrs", h->dir);

@@ -96,5 +96,13 @@ mpi() {
     # shellcheck disable=SC2086 # MPIRUN is a command line
     $MPIRUN -n "$n" "$SLABFILL" "$@"
 }
+# nc_path FILE: the name netCDF-C's tools (ncdump) open FILE by. NCZarr (netCDF-C 4.9) takes a
+# Zarr store only as a URL; mode=zarr reads it as pure Zarr, as slabfill writes it.
+nc_path() {
+    case "$1" in
+        *.zarr) echo "file://$(cd "$1" && pwd)#mode=zarr,file" ;;
+        *) echo "$1" ;;
+    esac
+}
 values() { "$PYTHON" "$TOP/tests/check_values.py" "$@"; }
 finish() { exit $((FAILED != 0)); }

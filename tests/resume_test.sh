@@ -95,6 +95,9 @@ for b in hdf5:h5 zarr:zarr; do
     check "resume-${b%%:*}-matches-spec" bash -c "$(printf '%q ' $MPIRUN -n 3 "$SLABFILL" -q \
         --backend "${b%%:*}" --shape "$SH" --checkpoint 0 -o "r.$ext" --resume) && \
         $(printf '%q ' "$PYTHON" "$TOP/tests/check_values.py") r.$ext --same-as ref.npy"
+    # The reopened file keeps the dimension names written at creation (tests/xarray_test.sh).
+    need "resume-${b%%:*}-keeps-dims" ncdump && check "resume-${b%%:*}-keeps-dims" bash -c \
+        "ncdump -h $(printf '%q' "$(nc_path "r.$ext")") | grep -q 'data(z, x, y)'"
 done
 
 # 3. A resume with other parameters is refused with exit 2, and the partial is left alone.

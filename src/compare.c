@@ -45,8 +45,9 @@ typedef struct {
 static void print_table(const sf_options *opt, row_result *res, int nranks, int reset_ok)
 {
     char m1[32], m2[32];
-    printf("slabfill %s --compare: the seed article's experiment at %llux%llux%llu, seed %llu, "
-           "%d rank%s on %d host%s\n", SF_VERSION, (unsigned long long)opt->shape[0],
+    printf("slabfill %s --compare: the experiment of the article that started slabfill (README) "
+           "at %llux%llux%llu, seed %llu, %d rank%s on %d host%s\n",
+           SF_VERSION, (unsigned long long)opt->shape[0],
            (unsigned long long)opt->shape[1], (unsigned long long)opt->shape[2],
            (unsigned long long)opt->spec.seed, nranks, nranks == 1 ? "" : "s",
            res[0].totals.hosts, res[0].totals.hosts == 1 ? "" : "s");

@@ -21,7 +21,7 @@
  *   Page cache           drop (auto): each unit was written out at once and dropped from the
  *                        page cache once on disk
  *   Sync                 on: synced to stable storage before the clock stopped
- *   (GB = 1e9 bytes, MB = 1e6 bytes, as in the seed article)
+ *   (GB = 1e9 bytes, MB = 1e6 bytes, as in the article that started slabfill)
  */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>

@@ -151,7 +151,7 @@ static void print_table(FILE *out, const sf_run_info *run, const sf_rank_stats *
     fprintf(out, "%-20s %s\n", "Sync", o->no_sync ? "off (--no-sync): not synced to stable "
             "storage before the clock stopped" : "on: synced to stable storage before the clock "
             "stopped");
-    fprintf(out, "(GB = 1e9 bytes, MB = 1e6 bytes, as in the seed article)\n");
+    fprintf(out, "(GB = 1e9 bytes, MB = 1e6 bytes, as in the article that started slabfill)\n");
 }
 
 /* One record, as (key, value) pairs shared by CSV and JSON. Keys carry their units. */

@@ -40,6 +40,25 @@ void sf_fill(const sf_value_spec *spec, uint64_t start, uint64_t end, void *out)
  * of the box, i.e. out is a dense count[0] x count[1] x count[2] array. */
 void sf_fill_box(const sf_value_spec *spec, const uint64_t shape[3], const sf_box *box, void *out);
 
+/* The kernels that compute the values: "avx512", "avx2" (x86-64), "neon" (arm64) and "scalar"
+ * (the portable C loops, which the compiler may still vectorise for the baseline instruction set;
+ * the only kernel of a SIMD=0 build). All write the same bytes. */
+
+/* Contract: the name of the kernel sf_fill uses: the fastest one this build has and this CPU
+ * runs, unless sf_kernel_select chose another. A static string. */
+const char *sf_kernel_name(void);
+
+/* Contract (for tests and benchmarks): makes sf_fill and sf_convert_blocks use the kernel called
+ * name, or the automatic choice again when name is NULL. Returns 0; or, changing nothing, -1 when
+ * this build has no such kernel and -2 when this CPU cannot run it. Not thread-safe: call it
+ * while no other thread fills. */
+int sf_kernel_select(const char *name);
+
+/* Contract (for tests): what the current kernel writes for n blocks whose Philox words are
+ * words[i][0..3]: 4 float32 or 2 float64 values a block, as spec's dtype and dist say. */
+void sf_convert_blocks(const sf_value_spec *spec, const uint32_t (*words)[4], size_t n,
+                       void *out);
+
 /* The conversions, exposed for tests/values_test.c. Each is exactly what the spec says. */
 float sf_uniform_f32(uint32_t w);
 double sf_uniform_f64(uint32_t lo, uint32_t hi);

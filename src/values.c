@@ -1,14 +1,17 @@
 /* values.c - turns Philox blocks into float32/float64 values following the spec in sf_values.h.
  *
- * Speed comes from batching: a chunk of counters goes through Philox in one loop, then through
- * one conversion loop. Both loops are plain C that compilers vectorise (AVX2, AVX-512, NEON), and
- * on x86-64 Linux one binary carries AVX-512, AVX2 and baseline clones chosen at run time.
+ * Several kernels compute the same bytes, and sf_fill runs the fastest one this CPU has:
+ *   - avx2 (x86-64): Philox and the conversion fused per 12 blocks, all in AVX2 registers;
+ *   - avx512 (x86-64): an AVX-512 Philox batch, then conversion loops built for x86-64-v4;
+ *   - neon (arm64) or scalar (elsewhere, or make SIMD=0): the same two plain C loops, which the
+ *     compiler vectorises for the baseline instruction set (on arm64, that is NEON).
  *
- * The bits must not depend on the instruction set. So normal values use no libm: log, sqrt and
- * sincos are our own fixed polynomials, built only from IEEE-754 double +, -, *, / and sqrt,
- * which are correctly rounded everywhere. The build forbids fused multiply-add contraction
- * (-ffp-contract=off), so a scalar build (make SIMD=0) and every vector width give the same
- * bytes. Range reduction is done in integers, so it is exact:
+ * The bits must not depend on the kernel. So normal values use no libm: log, sqrt and sincos are
+ * our own fixed polynomials, built only from IEEE-754 double or float +, -, *, / and sqrt, which
+ * are correctly rounded everywhere, evaluated in the same order by every kernel. Fused
+ * multiply-add is forbidden (-ffp-contract=off, and the AVX2 kernel is built without FMA), so a
+ * scalar build (make SIMD=0) and every vector width give the same bytes. Range reduction is done
+ * in integers, so it is exact:
  *   - ln u1 = e*ln2 + ln(1+f), where u1 = 2^e (1+f) with 1+f in [sqrt(1/2), sqrt(2)). f comes
  *     from an exact integer difference, so u1 near 1 keeps its full precision;
  *   - the angle 2 pi u2 is split into a quadrant q (from the integer's top bits) and a residual
@@ -26,19 +29,16 @@
 #define SF_SIMD 1
 #endif
 #if SF_SIMD && defined(__GNUC__) && defined(__x86_64__)
-#define SF_X86_PHILOX 1 /* explicit AVX-512 and AVX2 Philox, chosen at run time */
+#define SF_X86 1 /* the avx512 and avx2 kernels, chosen at run time */
 #include <immintrin.h>
 #endif
-#if SF_SIMD && defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && \
-    defined(__linux__)
-/* x86-64-v4 is AVX-512 F/BW/CD/DQ/VL and v3 is AVX2 with FMA (which -ffp-contract=off keeps
- * out of the arithmetic); avx512f alone vectorises these loops no better than SSE2. */
-#define SF_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#ifdef __GNUC__
+#define SF_INLINE static inline __attribute__((always_inline))
 #else
-#define SF_CLONES
+#define SF_INLINE static inline
 #endif
 
-#define CHUNK 512 /* Philox blocks per batch: 4 KiB of words, stays in L1 */
+#define CHUNK 512 /* Philox blocks per batch of the C kernels: 8 KiB of words, stays in L1 */
 
 size_t sf_dtype_size(sf_dtype dtype) { return dtype == SF_FLOAT64 ? 8 : 4; }
 const char *sf_dtype_name(sf_dtype dtype) { return dtype == SF_FLOAT64 ? "float64" : "float32"; }
@@ -264,7 +264,8 @@ void sf_normal_f64_pair(uint64_t va, uint64_t vb, double out[2])
     normal_f64((uint32_t)va, (uint32_t)(va >> 32), (uint32_t)vb, (uint32_t)(vb >> 32), out);
 }
 
-/* ---- the batch kernels ------------------------------------------------------------------ */
+
+/* ---- the C kernels: a batch of Philox blocks, then conversion loops --------------------- */
 
 /* Philox of counters b0 .. b0+n-1, structure of arrays: word j of block i is w[j*CHUNK + i].
  * Rounds run outermost, so each inner loop is a long, independent, vectorisable sweep. */
@@ -295,10 +296,10 @@ static void philox_batch_c(uint64_t b0, int n, uint32_t k0, uint32_t k1, uint32_
     }
 }
 
-#ifdef SF_X86_PHILOX
+#ifdef SF_X86
 /* Compilers vectorise the loop above with one 32x32->64 product per 64-bit lane, and spend
- * shifts and masks keeping each lane a clean uint32. These keep every word in a 64-bit lane and
- * let the upper half hold garbage: _mm*_mul_epu32 reads only the low half, so a round is two
+ * shifts and masks keeping each lane a clean uint32. This keeps every word in a 64-bit lane and
+ * lets the upper half hold garbage: _mm512_mul_epu32 reads only the low half, so a round is two
  * products, two shifts and two three-way XORs, and the words are narrowed once, at the end.
  * Integer arithmetic only: the words are the same as philox_batch_c's, bit for bit. */
 __attribute__((target("avx512f"))) static void philox_batch_avx512(uint64_t b0, int n,
@@ -339,116 +340,556 @@ __attribute__((target("avx512f"))) static void philox_batch_avx512(uint64_t b0, 
             memcpy(w + j * CHUNK + i, t + j * CHUNK, sizeof *w * (size_t)(n - i));
     }
 }
+#endif
 
-/* AVX2 has no 64-to-32 narrowing store, so here 32-bit lanes with the even and odd products
- * formed separately and blended back stay the better trade. */
-__attribute__((target("avx2"))) static void philox_batch_avx2(uint64_t b0, int n, uint32_t k0,
-                                                              uint32_t k1, uint32_t *restrict w)
+/* The values of n <= CHUNK blocks from their words (structure of arrays, as philox_batch_c
+ * writes them), densely to out. */
+SF_INLINE void convert_batch_c(const sf_value_spec *spec, const uint32_t *w, int n, void *out)
 {
-    const __m256i m0 = _mm256_set1_epi64x(SF_PHILOX_M0), m1 = _mm256_set1_epi64x(SF_PHILOX_M1);
-    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-    int i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t b = b0 + (uint64_t)i;
-        if ((uint32_t)b > UINT32_MAX - 7)
-            break;
-        __m256i c0 = _mm256_add_epi32(_mm256_set1_epi32((int)(uint32_t)b), lane);
-        __m256i c1 = _mm256_set1_epi32((int)(uint32_t)(b >> 32));
-        __m256i c2 = _mm256_setzero_si256(), c3 = _mm256_setzero_si256();
-        uint32_t ka = k0, kb = k1;
-        for (int r = 0; r < SF_PHILOX_ROUNDS; r++) {
-            __m256i e0 = _mm256_mul_epu32(c0, m0), o0 = _mm256_mul_epu32(_mm256_srli_epi64(c0, 32), m0);
-            __m256i e1 = _mm256_mul_epu32(c2, m1), o1 = _mm256_mul_epu32(_mm256_srli_epi64(c2, 32), m1);
-            __m256i lo0 = _mm256_blend_epi32(e0, _mm256_slli_epi64(o0, 32), 0xAA);
-            __m256i hi0 = _mm256_blend_epi32(_mm256_srli_epi64(e0, 32), o0, 0xAA);
-            __m256i lo1 = _mm256_blend_epi32(e1, _mm256_slli_epi64(o1, 32), 0xAA);
-            __m256i hi1 = _mm256_blend_epi32(_mm256_srli_epi64(e1, 32), o1, 0xAA);
-            c0 = _mm256_xor_si256(_mm256_xor_si256(hi1, c1), _mm256_set1_epi32((int)ka));
-            c2 = _mm256_xor_si256(_mm256_xor_si256(hi0, c3), _mm256_set1_epi32((int)kb));
-            c1 = lo1;
-            c3 = lo0;
-            ka += SF_PHILOX_W0;
-            kb += SF_PHILOX_W1;
+    const uint32_t *w0 = w, *w1 = w + CHUNK, *w2 = w + 2 * CHUNK, *w3 = w + 3 * CHUNK;
+    if (spec->dtype == SF_FLOAT32 && spec->dist == SF_UNIFORM) {
+        float *restrict o = out;
+        for (int i = 0; i < n; i++) {
+            o[4 * i] = (float)(int32_t)(w0[i] >> 8) * 0x1p-24f;
+            o[4 * i + 1] = (float)(int32_t)(w1[i] >> 8) * 0x1p-24f;
+            o[4 * i + 2] = (float)(int32_t)(w2[i] >> 8) * 0x1p-24f;
+            o[4 * i + 3] = (float)(int32_t)(w3[i] >> 8) * 0x1p-24f;
         }
-        _mm256_storeu_si256((void *)(w + i), c0);
-        _mm256_storeu_si256((void *)(w + CHUNK + i), c1);
-        _mm256_storeu_si256((void *)(w + 2 * CHUNK + i), c2);
-        _mm256_storeu_si256((void *)(w + 3 * CHUNK + i), c3);
-    }
-    if (i < n) {
-        uint32_t t[4 * CHUNK];
-        philox_batch_c(b0 + (uint64_t)i, n - i, k0, k1, t);
-        for (int j = 0; j < 4; j++)
-            memcpy(w + j * CHUNK + i, t + j * CHUNK, sizeof *w * (size_t)(n - i));
+    } else if (spec->dtype == SF_FLOAT32) {
+        /* Each lane to its own array, then one permute loop: written directly, the vectoriser
+         * stored one float at a time. */
+        float t[4 * CHUNK] __attribute__((aligned(64)));
+        float *restrict o = out;
+        float *restrict t0 = t, *restrict t1 = t + CHUNK, *restrict t2 = t + 2 * CHUNK,
+                        *restrict t3 = t + 3 * CHUNK;
+        for (int i = 0; i < n; i++) {
+            float a[2], b[2];
+            normal_f32(w0[i], w1[i], a);
+            normal_f32(w2[i], w3[i], b);
+            t0[i] = a[0];
+            t1[i] = a[1];
+            t2[i] = b[0];
+            t3[i] = b[1];
+        }
+        for (int i = 0; i < n; i++) {
+            o[4 * i] = t0[i];
+            o[4 * i + 1] = t1[i];
+            o[4 * i + 2] = t2[i];
+            o[4 * i + 3] = t3[i];
+        }
+    } else if (spec->dist == SF_UNIFORM) {
+        double *restrict o = out;
+        for (int i = 0; i < n; i++) {
+            o[2 * i] = top53(w0[i], w1[i]) * 0x1p-53;
+            o[2 * i + 1] = top53(w2[i], w3[i]) * 0x1p-53;
+        }
+    } else {
+        double *restrict o = out;
+        for (int i = 0; i < n; i++)
+            normal_f64(w0[i], w1[i], w2[i], w3[i], o + 2 * i);
     }
 }
-#endif
 
-static void philox_batch(uint64_t b0, int n, uint32_t k0, uint32_t k1, uint32_t *restrict w)
-{
-#ifdef SF_X86_PHILOX
-    if (__builtin_cpu_supports("avx512f")) {
-        philox_batch_avx512(b0, n, k0, k1, w);
-        return;
-    }
-    if (__builtin_cpu_supports("avx2")) {
-        philox_batch_avx2(b0, n, k0, k1, w);
-        return;
-    }
-#endif
-    philox_batch_c(b0, n, k0, k1, w);
-}
+typedef void philox_batch_fn(uint64_t b0, int n, uint32_t k0, uint32_t k1, uint32_t *restrict w);
 
-/* Values of n whole blocks starting at block b0, written densely to out. */
-SF_CLONES static void fill_blocks(const sf_value_spec *spec, uint64_t b0, uint64_t nblocks,
-                                  void *out)
+/* Every kernel writes 16 bytes a block: 4 float32 or 2 float64 values. */
+#define BLOCK_BYTES 16
+
+/* The values of blocks b0 .. b0+nblocks-1 through a Philox batch function and the loops above. */
+SF_INLINE void fill_c(const sf_value_spec *spec, uint64_t b0, uint64_t nblocks, void *out,
+                      philox_batch_fn *philox)
 {
     const uint32_t k0 = (uint32_t)spec->seed, k1 = (uint32_t)(spec->seed >> 32);
     uint32_t w[4 * CHUNK] __attribute__((aligned(64)));
-    float t[4 * CHUNK] __attribute__((aligned(64)));
     for (uint64_t done = 0; done < nblocks; done += CHUNK) {
         int n = nblocks - done < CHUNK ? (int)(nblocks - done) : CHUNK;
-        philox_batch(b0 + done, n, k0, k1, w);
-        const uint32_t *w0 = w, *w1 = w + CHUNK, *w2 = w + 2 * CHUNK, *w3 = w + 3 * CHUNK;
-        if (spec->dtype == SF_FLOAT32 && spec->dist == SF_UNIFORM) {
-            float *restrict o = (float *)out + 4 * done;
-            for (int i = 0; i < n; i++) {
-                o[4 * i] = (float)(int32_t)(w0[i] >> 8) * 0x1p-24f;
-                o[4 * i + 1] = (float)(int32_t)(w1[i] >> 8) * 0x1p-24f;
-                o[4 * i + 2] = (float)(int32_t)(w2[i] >> 8) * 0x1p-24f;
-                o[4 * i + 3] = (float)(int32_t)(w3[i] >> 8) * 0x1p-24f;
-            }
-        } else if (spec->dtype == SF_FLOAT32) {
-            float *restrict o = (float *)out + 4 * done;
-            float *restrict t0 = t, *restrict t1 = t + CHUNK, *restrict t2 = t + 2 * CHUNK,
-                            *restrict t3 = t + 3 * CHUNK;
-            for (int i = 0; i < n; i++) {
-                float a[2], b[2];
-                normal_f32(w0[i], w1[i], a);
-                normal_f32(w2[i], w3[i], b);
-                t0[i] = a[0];
-                t1[i] = a[1];
-                t2[i] = b[0];
-                t3[i] = b[1];
-            }
-            for (int i = 0; i < n; i++) {
-                o[4 * i] = t0[i];
-                o[4 * i + 1] = t1[i];
-                o[4 * i + 2] = t2[i];
-                o[4 * i + 3] = t3[i];
-            }
-        } else if (spec->dist == SF_UNIFORM) {
-            double *restrict o = (double *)out + 2 * done;
-            for (int i = 0; i < n; i++) {
-                o[2 * i] = top53(w0[i], w1[i]) * 0x1p-53;
-                o[2 * i + 1] = top53(w2[i], w3[i]) * 0x1p-53;
-            }
-        } else {
-            double *restrict o = (double *)out + 2 * done;
-            for (int i = 0; i < n; i++)
-                normal_f64(w0[i], w1[i], w2[i], w3[i], o + 2 * i);
+        philox(b0 + done, n, k0, k1, w);
+        convert_batch_c(spec, w, n, (char *)out + done * BLOCK_BYTES);
+    }
+}
+
+/* The loops above on words given block by block (for sf_convert_blocks). */
+SF_INLINE void convert_c(const sf_value_spec *spec, const uint32_t (*words)[4], size_t n,
+                         void *out)
+{
+    uint32_t w[4 * CHUNK];
+    for (size_t done = 0; done < n; done += CHUNK) {
+        int m = n - done < CHUNK ? (int)(n - done) : CHUNK;
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < 4; j++)
+                w[j * CHUNK + i] = words[done + i][j];
+        convert_batch_c(spec, w, m, (char *)out + done * BLOCK_BYTES);
+    }
+}
+
+static void fill_portable(const sf_value_spec *spec, uint64_t b0, uint64_t nblocks, void *out)
+{
+    fill_c(spec, b0, nblocks, out, philox_batch_c);
+}
+
+static void convert_portable(const sf_value_spec *spec, const uint32_t (*w)[4], size_t n,
+                             void *out)
+{
+    convert_c(spec, w, n, out);
+}
+
+#ifdef SF_X86
+/* x86-64-v4 is AVX-512 F/BW/CD/DQ/VL and v3 is AVX2 with FMA (which -ffp-contract=off keeps
+ * out of the arithmetic); avx512f alone vectorises these loops no better than SSE2. */
+#define SF_V4 __attribute__((target("arch=x86-64-v4")))
+
+SF_V4 static void fill_avx512(const sf_value_spec *spec, uint64_t b0, uint64_t nblocks, void *out)
+{
+    fill_c(spec, b0, nblocks, out, philox_batch_avx512);
+}
+
+SF_V4 static void convert_avx512(const sf_value_spec *spec, const uint32_t (*w)[4], size_t n,
+                                 void *out)
+{
+    convert_c(spec, w, n, out);
+}
+
+static int avx512_runs_here(void)
+{
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512cd") && __builtin_cpu_supports("avx512dq") &&
+           __builtin_cpu_supports("avx512vl");
+}
+
+/* ---- the avx2 kernel: Philox and conversion fused, in registers ------------------------ */
+
+/* AVX2 multiplies only the even 32-bit lanes (_mm256_mul_epu32: the low halves of 64-bit lanes).
+ * So each Philox word lives in the low half of a 64-bit lane, four blocks a vector, and the upper
+ * half holds garbage that nothing reads: a round is two products, two shifts and four XORs per
+ * four blocks, and no word moves between lanes. NV vectors are in flight, enough independent work
+ * to cover the products' latency. The words are narrowed once, and converted in registers
+ * straight to out (no batch arrays, no interleave loop). A vector's lanes hold blocks
+ * b + {0, 2, 1, 3}: the unpack instructions that interleave a conversion's lanes then put the
+ * blocks back in order, so no lane crosses a 128-bit half. */
+#define SF_AVX2 SF_INLINE __attribute__((target("avx2")))
+#define NV 3
+
+typedef struct {
+    __m256i mul[2];                   /* M0, M1 */
+    __m256i key[SF_PHILOX_ROUNDS][2]; /* round r's key, (k0, k1) + r (W0, W1) */
+} avx2_consts;
+
+/* One round on four blocks, in place, in the registers that hold (c0, c1, c2, c3). The products
+ * overwrite c0 and c2, and the new c0 and c2 are formed in c1 and c3: afterwards the registers
+ * hold (c3, c0, c1, c2), so the caller rotates its arguments instead of moving words. Assembly,
+ * because GCC 12 reassociated the same round written as intrinsics and spilled state to the stack
+ * in the middle of the dependency chains: the whole kernel then made 2.95 GB/s of float32 normal
+ * values and 5.4 of uniform ones, against 3.56 and 7.3 (CPU time, this AMD EPYC with AVX2). */
+SF_AVX2 void philox_round_avx2(__m256i *r0, __m256i *r1, __m256i *r2, __m256i *r3,
+                               const avx2_consts *k, int r)
+{
+    __m256i t;
+    __asm__("vpmuludq %[m0], %[c0], %[c0]\n\t" /* p0 = M0 c0: the new c3 */
+            "vpmuludq %[m1], %[c2], %[c2]\n\t" /* p1 = M1 c2: the new c1 */
+            "vpxor %[k0], %[c1], %[c1]\n\t"
+            "vpxor %[k1], %[c3], %[c3]\n\t"
+            "vpsrlq $32, %[c2], %[t]\n\t"
+            "vpxor %[t], %[c1], %[c1]\n\t" /* the new c0 = hi(p1) ^ c1 ^ k0 */
+            "vpsrlq $32, %[c0], %[t]\n\t"
+            "vpxor %[t], %[c3], %[c3]" /* the new c2 = hi(p0) ^ c3 ^ k1 */
+            : [c0] "+x"(*r0), [c1] "+x"(*r1), [c2] "+x"(*r2), [c3] "+x"(*r3), [t] "=&x"(t)
+            : [m0] "x"(k->mul[0]), [m1] "x"(k->mul[1]), [k0] "m"(k->key[r][0]),
+              [k1] "m"(k->key[r][1]));
+}
+
+/* Round r of nv vectors, whose words are in a, b, c and d. */
+SF_AVX2 void rounds_avx2(int nv, __m256i *a, __m256i *b, __m256i *c, __m256i *d,
+                         const avx2_consts *k, int r)
+{
+    for (int g = 0; g < nv; g++)
+        philox_round_avx2(&a[g], &b[g], &c[g], &d[g], k, r);
+}
+
+/* Philox of blocks b + 4g + {0, 2, 1, 3} for g < nv: word j of vector g in c[j][g]. */
+SF_AVX2 void philox_avx2(uint64_t b, const avx2_consts *k, int nv, __m256i c[4][NV])
+{
+    __m256i x0[NV], x1[NV], x2[NV], x3[NV];
+    for (int g = 0; g < nv; g++) {
+        /* The whole counter, so a carry into its high word (c1) is part of the add. */
+        const __m256i ctr = _mm256_add_epi64(_mm256_set1_epi64x((long long)b),
+                                             _mm256_setr_epi64x(4 * g, 4 * g + 2, 4 * g + 1,
+                                                                4 * g + 3));
+        /* Round 0, where c2 = c3 = 0 and so the second product is 0. */
+        const __m256i p0 = _mm256_mul_epu32(ctr, k->mul[0]);
+        x0[g] = _mm256_xor_si256(_mm256_srli_epi64(ctr, 32), k->key[0][0]);
+        x1[g] = _mm256_setzero_si256();
+        x2[g] = _mm256_xor_si256(_mm256_srli_epi64(p0, 32), k->key[0][1]);
+        x3[g] = p0;
+    }
+    /* After round r, word j is in x((r + j) mod 4). */
+    rounds_avx2(nv, x0, x1, x2, x3, k, 1);
+    rounds_avx2(nv, x1, x2, x3, x0, k, 2);
+    rounds_avx2(nv, x2, x3, x0, x1, k, 3);
+    rounds_avx2(nv, x3, x0, x1, x2, k, 4);
+    rounds_avx2(nv, x0, x1, x2, x3, k, 5);
+    rounds_avx2(nv, x1, x2, x3, x0, k, 6);
+    rounds_avx2(nv, x2, x3, x0, x1, k, 7);
+    rounds_avx2(nv, x3, x0, x1, x2, k, 8);
+    rounds_avx2(nv, x0, x1, x2, x3, k, 9);
+    for (int g = 0; g < nv; g++) {
+        c[0][g] = x1[g];
+        c[1][g] = x2[g];
+        c[2][g] = x3[g];
+        c[3][g] = x0[g];
+    }
+}
+
+/* 32-bit lanes: the words of a in the even ones, those of b in the odd ones. */
+SF_AVX2 __m256i narrow_avx2(__m256i a, __m256i b)
+{
+    return _mm256_blend_epi32(a, _mm256_slli_epi64(b, 32), 0xAA);
+}
+
+#define SET_F(x) _mm256_set1_ps(x)
+#define SET_D(x) _mm256_set1_pd(x)
+#define SET_I32(x) _mm256_set1_epi32((int)(x))
+#define SET_I64(x) _mm256_set1_epi64x((long long)(x))
+
+/* The conversions work on nv vectors at once, each step for all of them before the next, and
+ * the logarithm's and the angle's steps side by side: a vector's chain of divide, polynomial and
+ * square root is too long for the out-of-order window to hide alone. float32 normal values came
+ * at 2.77 GB/s converted one vector at a time, 3.2 three at a time, 3.55 with the chains side by
+ * side (and 3 fewer integer operations a vector). */
+#define EACH for (int g = 0; g < nv; g++)
+_Static_assert(NCOEF(COS_F32) >= NCOEF(SIN_F32) && NCOEF(COS_F32) >= NCOEF(LOG_F32) &&
+                   NCOEF(COS_F64) >= NCOEF(SIN_F64) && NCOEF(COS_F64) >= NCOEF(LOG_F64),
+               "the Horner loops below run for the cosine's coefficients");
+
+/* normal_f32: minus_two_ln_f32, sqrtf, sincos_turn_f32 and rotate_f32 of nv vectors of eight
+ * lanes; out0 gets the even lanes' values, out1 the odd ones'. */
+SF_AVX2 void normal_f32_avx2(int nv, const __m256i *wa, const __m256i *wb, __m256 *out0,
+                             __m256 *out1)
+{
+    __m256i n[NV], be[NV], q[NV];
+    __m256 f[NV], s[NV], zl[NV], lp[NV], x[NV], za[NV], sp[NV], cp[NV];
+    EACH n[g] = _mm256_add_epi32(wa[g], SET_I32(1));
+    EACH q[g] = _mm256_srli_epi32(_mm256_add_epi32(wb[g], SET_I32(1u << 29)), 30);
+    /* be = e + 127 for n < 2^31: the biased exponent of (float)n, plus the carry into it when
+     * the mantissa exceeds 0x3504f3, which is the C code's comparison. */
+    EACH be[g] = _mm256_srli_epi32(
+        _mm256_add_epi32(_mm256_castps_si256(_mm256_cvtepi32_ps(
+                             _mm256_and_si256(n[g], SET_I32(0x7fffffff)))),
+                         SET_I32(0x800000 - 0x3504f4)),
+        23);
+    EACH {
+        const __m256i res = _mm256_sub_epi32(wb[g], _mm256_slli_epi32(q[g], 30));
+        x[g] = _mm256_mul_ps(_mm256_cvtepi32_ps(res), SET_F(0x1p-30f * 1.57079632679489661923f));
+    }
+    /* wa >= 0x7fffffff is n <= 0 as a signed integer (n = 0 is wa = 2^32 - 1), and among those
+     * wa >= 0xb504f333 is n > (int32_t)0xb504f333: e = 31 or 32. */
+    EACH be[g] = _mm256_blendv_epi8(
+        be[g], _mm256_sub_epi32(SET_I32(127 + 31), _mm256_cmpgt_epi32(n[g], SET_I32(0xb504f333u))),
+        _mm256_cmpgt_epi32(SET_I32(1), n[g]));
+    EACH za[g] = _mm256_mul_ps(x[g], x[g]);
+    /* f = (n - 2^e) 2^-e; 2^32 is 0 here as in the C code: vpsllvd gives 0 for a count of 32. */
+    EACH f[g] = _mm256_mul_ps(
+        _mm256_cvtepi32_ps(_mm256_sub_epi32(
+            n[g], _mm256_sllv_epi32(SET_I32(1), _mm256_sub_epi32(be[g], SET_I32(127))))),
+        _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_sub_epi32(SET_I32(254), be[g]), 23)));
+    EACH s[g] = _mm256_div_ps(f[g], _mm256_add_ps(SET_F(2.0f), f[g]));
+    EACH zl[g] = _mm256_mul_ps(s[g], s[g]);
+    EACH sp[g] = SET_F(SIN_F32[NCOEF(SIN_F32) - 1]);
+    EACH cp[g] = SET_F(COS_F32[NCOEF(COS_F32) - 1]);
+    EACH lp[g] = SET_F(LOG_F32[NCOEF(LOG_F32) - 1]);
+    for (int j = 1; j < NCOEF(COS_F32); j++) { /* the three Horner chains side by side */
+        if (j < NCOEF(SIN_F32))
+            EACH sp[g] = _mm256_add_ps(_mm256_mul_ps(sp[g], za[g]),
+                                       SET_F(SIN_F32[NCOEF(SIN_F32) - 1 - j]));
+        EACH cp[g] = _mm256_add_ps(_mm256_mul_ps(cp[g], za[g]),
+                                   SET_F(COS_F32[NCOEF(COS_F32) - 1 - j]));
+        if (j < NCOEF(LOG_F32))
+            EACH lp[g] = _mm256_add_ps(_mm256_mul_ps(lp[g], zl[g]),
+                                       SET_F(LOG_F32[NCOEF(LOG_F32) - 1 - j]));
+    }
+    EACH sp[g] = _mm256_add_ps(x[g], _mm256_mul_ps(x[g], _mm256_mul_ps(za[g], sp[g]))); /* sin */
+    EACH cp[g] = _mm256_add_ps(SET_F(1.0f), _mm256_mul_ps(za[g], cp[g])); /* cos */
+    EACH {
+        const __m256 t = _mm256_mul_ps(SET_F(-4.0f), s[g]);
+        const __m256 k = _mm256_cvtepi32_ps(_mm256_sub_epi32(be[g], SET_I32(127 + 32)));
+        const __m256 tzp = _mm256_mul_ps(t, _mm256_mul_ps(zl[g], lp[g]));
+        const __m256 u = _mm256_add_ps(_mm256_add_ps(t, tzp), _mm256_mul_ps(k, SET_F(M2LN2_LO_F)));
+        f[g] = _mm256_sqrt_ps(_mm256_add_ps(_mm256_mul_ps(k, SET_F(M2LN2_HI_F)), u)); /* r */
+    }
+    EACH {
+        /* rotate_f32. blendv selects on the sign bit, where q's bit 0 is shifted; the sine's
+         * sign is q's bit 1, and the cosine's bit 1 of q + 1, which is bit 1 ^ bit 0 of q. */
+        const __m256 odd = _mm256_castsi256_ps(_mm256_slli_epi32(q[g], 31));
+        const __m256 s_flip = _mm256_castsi256_ps(
+            _mm256_and_si256(_mm256_slli_epi32(q[g], 30), SET_I32(0x80000000u)));
+        const __m256 c = _mm256_xor_ps(_mm256_blendv_ps(cp[g], sp[g], odd),
+                                       _mm256_xor_ps(s_flip, odd));
+        const __m256 sn = _mm256_xor_ps(_mm256_blendv_ps(sp[g], cp[g], odd), s_flip);
+        out0[g] = _mm256_mul_ps(f[g], c);
+        out1[g] = _mm256_mul_ps(f[g], sn);
+    }
+}
+
+/* The integer r as a double, exactly, for |r| < 2^51 (small_i64_to_double), four lanes. */
+SF_AVX2 __m256d small_i64_to_double_avx2(__m256i r)
+{
+    return _mm256_sub_pd(
+        _mm256_castsi256_pd(_mm256_add_epi64(r, SET_I64(UINT64_C(0x4338000000000000)))),
+        SET_D(0x1.8p52));
+}
+
+/* normal_f64: minus_two_ln_f64, sqrt, sincos_turn_f64 and rotate_f64 of the 64-bit words va (u1)
+ * and vb (u2), nv vectors of four lanes; as normal_f32_avx2, the two chains alternate. */
+SF_AVX2 void normal_f64_avx2(int nv, const __m256i *va, const __m256i *vb, __m256d *out0,
+                             __m256d *out1)
+{
+    __m256i mb[NV], be[NV], q[NV];
+    __m256d dn[NV], f[NV], s[NV], zl[NV], lp[NV], x[NV], za[NV], sp[NV], cp[NV];
+    EACH dn[g] = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(
+                                   _mm256_srli_epi64(va[g], 12), SET_I64(0x4330000000000000))),
+                               SET_D(0x1p52 - 1.0)); /* n = m + 1 */
+    EACH mb[g] = _mm256_srli_epi64(vb[g], 12);
+    /* be = e + 1023: dn's biased exponent, plus the carry into it when the mantissa exceeds
+     * 0x6a09e667f3bcc, which is the C code's comparison. */
+    EACH be[g] = _mm256_srli_epi64(_mm256_add_epi64(_mm256_castpd_si256(dn[g]),
+                                                    SET_I64(0x10000000000000 - 0x6a09e667f3bcd)),
+                                   52);
+    EACH q[g] = _mm256_srli_epi64(_mm256_add_epi64(mb[g], SET_I64(UINT64_C(1) << 49)), 50);
+    EACH {
+        const __m256i p2 = _mm256_slli_epi64(_mm256_sub_epi64(SET_I64(2046), be[g]), 52);
+        f[g] = _mm256_sub_pd(_mm256_mul_pd(dn[g], _mm256_castsi256_pd(p2)), SET_D(1.0));
+    } /* f = n pow2(-e) - 1 */
+    EACH x[g] = _mm256_mul_pd(
+        small_i64_to_double_avx2(_mm256_sub_epi64(mb[g], _mm256_slli_epi64(q[g], 50))),
+        SET_D(0x1p-50 * PI_2));
+    EACH s[g] = _mm256_div_pd(f[g], _mm256_add_pd(SET_D(2.0), f[g]));
+    EACH za[g] = _mm256_mul_pd(x[g], x[g]);
+    EACH zl[g] = _mm256_mul_pd(s[g], s[g]);
+    EACH sp[g] = SET_D(SIN_F64[NCOEF(SIN_F64) - 1]);
+    EACH cp[g] = SET_D(COS_F64[NCOEF(COS_F64) - 1]);
+    EACH lp[g] = SET_D(LOG_F64[NCOEF(LOG_F64) - 1]);
+    for (int j = 1; j < NCOEF(COS_F64); j++) { /* the three Horner chains side by side */
+        if (j < NCOEF(SIN_F64))
+            EACH sp[g] = _mm256_add_pd(_mm256_mul_pd(sp[g], za[g]),
+                                       SET_D(SIN_F64[NCOEF(SIN_F64) - 1 - j]));
+        EACH cp[g] = _mm256_add_pd(_mm256_mul_pd(cp[g], za[g]),
+                                   SET_D(COS_F64[NCOEF(COS_F64) - 1 - j]));
+        if (j < NCOEF(LOG_F64))
+            EACH lp[g] = _mm256_add_pd(_mm256_mul_pd(lp[g], zl[g]),
+                                       SET_D(LOG_F64[NCOEF(LOG_F64) - 1 - j]));
+    }
+    EACH {
+        const __m256d t = _mm256_mul_pd(SET_D(-4.0), s[g]);
+        const __m256d k = small_i64_to_double_avx2(_mm256_sub_epi64(be[g], SET_I64(1023 + 52)));
+        const __m256d u = _mm256_add_pd(
+            _mm256_add_pd(t, _mm256_mul_pd(t, _mm256_mul_pd(zl[g], lp[g]))),
+            _mm256_mul_pd(k, SET_D(M2LN2_LO)));
+        f[g] = _mm256_sqrt_pd(_mm256_add_pd(_mm256_mul_pd(k, SET_D(M2LN2_HI)), u)); /* r */
+    }
+    EACH {
+        const __m256d sx = _mm256_add_pd(x[g], _mm256_mul_pd(x[g], _mm256_mul_pd(za[g], sp[g])));
+        const __m256d cx = _mm256_add_pd(SET_D(1.0), _mm256_mul_pd(za[g], cp[g]));
+        /* rotate_f64, as in normal_f32_avx2; q = 4 (a whole turn) flips and swaps nothing. */
+        const __m256d odd = _mm256_castsi256_pd(_mm256_slli_epi64(q[g], 63));
+        const __m256d s_flip = _mm256_castsi256_pd(
+            _mm256_and_si256(_mm256_slli_epi64(q[g], 62), SET_I64(UINT64_C(1) << 63)));
+        const __m256d c = _mm256_xor_pd(_mm256_blendv_pd(cx, sx, odd), _mm256_xor_pd(s_flip, odd));
+        const __m256d sn = _mm256_xor_pd(_mm256_blendv_pd(sx, cx, odd), s_flip);
+        out0[g] = _mm256_mul_pd(f[g], c);
+        out1[g] = _mm256_mul_pd(f[g], sn);
+    }
+}
+
+/* (v >> 11) * 2^-53 of the 64-bit words v, exactly: the bits of 0.5 + (v's low 52 of those 53
+ * bits) * 2^-53, less the 0.5 again (exact, by Sterbenz) unless v's top bit is set. */
+SF_AVX2 __m256d uniform_f64_avx2(__m256i v)
+{
+    const __m256d h = _mm256_castsi256_pd(_mm256_or_si256(
+        _mm256_and_si256(_mm256_srli_epi64(v, 11), SET_I64(UINT64_C(0x000fffffffffffff))),
+        SET_I64(UINT64_C(0x3fe0000000000000))));
+    return _mm256_blendv_pd(_mm256_sub_pd(h, SET_D(0.5)), h, _mm256_castsi256_pd(v));
+}
+
+typedef enum { F32_NORMAL, F32_UNIFORM, F64_NORMAL, F64_UNIFORM } value_kind;
+
+static value_kind kind_of(const sf_value_spec *spec)
+{
+    if (spec->dtype == SF_FLOAT32)
+        return spec->dist == SF_NORMAL ? F32_NORMAL : F32_UNIFORM;
+    return spec->dist == SF_NORMAL ? F64_NORMAL : F64_UNIFORM;
+}
+
+/* The values of the 4 nv blocks whose words j are in c[j][g] (vector g: lanes b + 4g +
+ * {0, 2, 1, 3}), as 64 nv bytes to out. A narrowed pair (c0, c1) holds, per block, the words that
+ * form one float64 value, and (c0, c2) the u1 words of float32 normal values. */
+SF_AVX2 void convert_avx2(value_kind kind, int nv, __m256i c[4][NV], void *out)
+{
+    float *of = out;
+    double *od = out;
+    if (kind == F32_NORMAL) {
+        __m256i wa[NV], wb[NV];
+        __m256 even[NV], odd[NV];
+        EACH wa[g] = narrow_avx2(c[0][g], c[2][g]);
+        EACH wb[g] = narrow_avx2(c[1][g], c[3][g]);
+        normal_f32_avx2(nv, wa, wb, even, odd);
+        EACH {
+            _mm256_storeu_ps(of + 16 * g, _mm256_unpacklo_ps(even[g], odd[g]));
+            _mm256_storeu_ps(of + 16 * g + 8, _mm256_unpackhi_ps(even[g], odd[g]));
+        }
+    } else if (kind == F32_UNIFORM) {
+        EACH {
+            const __m256i a = narrow_avx2(c[0][g], c[1][g]), b = narrow_avx2(c[2][g], c[3][g]);
+            const __m256 lo = _mm256_cvtepi32_ps(_mm256_srli_epi32(_mm256_unpacklo_epi64(a, b), 8));
+            const __m256 hi = _mm256_cvtepi32_ps(_mm256_srli_epi32(_mm256_unpackhi_epi64(a, b), 8));
+            _mm256_storeu_ps(of + 16 * g, _mm256_mul_ps(lo, SET_F(0x1p-24f)));
+            _mm256_storeu_ps(of + 16 * g + 8, _mm256_mul_ps(hi, SET_F(0x1p-24f)));
+        }
+    } else if (kind == F64_NORMAL) {
+        __m256i va[NV], vb[NV];
+        __m256d even[NV], odd[NV];
+        EACH va[g] = narrow_avx2(c[0][g], c[1][g]);
+        EACH vb[g] = narrow_avx2(c[2][g], c[3][g]);
+        normal_f64_avx2(nv, va, vb, even, odd);
+        EACH {
+            _mm256_storeu_pd(od + 8 * g, _mm256_unpacklo_pd(even[g], odd[g]));
+            _mm256_storeu_pd(od + 8 * g + 4, _mm256_unpackhi_pd(even[g], odd[g]));
+        }
+    } else {
+        EACH {
+            const __m256d a = uniform_f64_avx2(narrow_avx2(c[0][g], c[1][g]));
+            const __m256d b = uniform_f64_avx2(narrow_avx2(c[2][g], c[3][g]));
+            _mm256_storeu_pd(od + 8 * g, _mm256_unpacklo_pd(a, b));
+            _mm256_storeu_pd(od + 8 * g + 4, _mm256_unpackhi_pd(a, b));
         }
     }
+}
+
+SF_AVX2 void fill_kind_avx2(value_kind kind, const sf_value_spec *spec, uint64_t b0,
+                            uint64_t nblocks, char *out)
+{
+    avx2_consts k;
+    k.mul[0] = SET_I64(SF_PHILOX_M0);
+    k.mul[1] = SET_I64(SF_PHILOX_M1);
+    for (int r = 0; r < SF_PHILOX_ROUNDS; r++) {
+        k.key[r][0] = SET_I64((uint32_t)spec->seed + (uint32_t)r * SF_PHILOX_W0);
+        k.key[r][1] = SET_I64((uint32_t)(spec->seed >> 32) + (uint32_t)r * SF_PHILOX_W1);
+    }
+    uint64_t i = 0;
+    for (; i + 4 * NV <= nblocks; i += 4 * NV) {
+        __m256i c[4][NV];
+        philox_avx2(b0 + i, &k, NV, c);
+        convert_avx2(kind, NV, c, out + i * BLOCK_BYTES);
+    }
+    for (; i < nblocks; i += 4) { /* the last 1 to 4 NV - 1 blocks, four at a time */
+        __m256i c[4][NV];
+        char tmp[4 * BLOCK_BYTES];
+        philox_avx2(b0 + i, &k, 1, c);
+        if (nblocks - i >= 4) {
+            convert_avx2(kind, 1, c, out + i * BLOCK_BYTES);
+        } else {
+            convert_avx2(kind, 1, c, tmp);
+            memcpy(out + i * BLOCK_BYTES, tmp, (size_t)(nblocks - i) * BLOCK_BYTES);
+        }
+    }
+}
+
+/* The loop above, specialised for each kind (kind is a constant in each call). */
+__attribute__((target("avx2"))) static void fill_avx2(const sf_value_spec *spec, uint64_t b0,
+                                                      uint64_t nblocks, void *out)
+{
+    switch (kind_of(spec)) {
+    case F32_NORMAL: fill_kind_avx2(F32_NORMAL, spec, b0, nblocks, out); break;
+    case F32_UNIFORM: fill_kind_avx2(F32_UNIFORM, spec, b0, nblocks, out); break;
+    case F64_NORMAL: fill_kind_avx2(F64_NORMAL, spec, b0, nblocks, out); break;
+    case F64_UNIFORM: fill_kind_avx2(F64_UNIFORM, spec, b0, nblocks, out); break;
+    }
+}
+
+/* The conversion above on words given block by block (for sf_convert_blocks). */
+__attribute__((target("avx2"))) static void convert_words_avx2(const sf_value_spec *spec,
+                                                               const uint32_t (*w)[4], size_t n,
+                                                               void *out)
+{
+    const value_kind kind = kind_of(spec);
+    char *o = out;
+    for (size_t i = 0; i < n; i += 4) {
+        uint32_t v[4][4] = {{0}};
+        memcpy(v, w + i, (n - i < 4 ? n - i : 4) * sizeof *v);
+        __m256i c[4][NV];
+        for (int j = 0; j < 4; j++)
+            c[j][0] = _mm256_setr_epi64x(v[0][j], v[2][j], v[1][j], v[3][j]);
+        char tmp[4 * BLOCK_BYTES];
+        convert_avx2(kind, 1, c, tmp);
+        memcpy(o + i * BLOCK_BYTES, tmp, (n - i < 4 ? n - i : 4) * BLOCK_BYTES);
+    }
+}
+
+static int avx2_runs_here(void)
+{
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2");
+}
+#endif /* SF_X86 */
+
+/* ---- choosing a kernel ------------------------------------------------------------------ */
+
+typedef struct {
+    const char *name;
+    int (*runs_here)(void); /* whether this CPU has its instructions */
+    void (*fill)(const sf_value_spec *spec, uint64_t b0, uint64_t nblocks, void *out);
+    void (*convert)(const sf_value_spec *spec, const uint32_t (*w)[4], size_t n, void *out);
+} sf_kernel;
+
+static int runs_anywhere(void) { return 1; }
+
+static const sf_kernel KERNELS[] = { /* fastest first */
+#ifdef SF_X86
+    {"avx512", avx512_runs_here, fill_avx512, convert_avx512},
+    {"avx2", avx2_runs_here, fill_avx2, convert_words_avx2},
+#endif
+#if SF_SIMD && defined(__aarch64__)
+    {"neon", runs_anywhere, fill_portable, convert_portable}, /* NEON is part of every arm64 */
+#else
+    {"scalar", runs_anywhere, fill_portable, convert_portable},
+#endif
+};
+#define NKERNELS (sizeof KERNELS / sizeof KERNELS[0])
+
+static const sf_kernel *forced; /* set by sf_kernel_select */
+
+/* Chosen on every call, not cached: the CPU checks are a few loads, and no state is shared
+ * between the threads that fill. */
+static const sf_kernel *kernel(void)
+{
+    if (forced)
+        return forced;
+    size_t i = 0;
+    while (!KERNELS[i].runs_here())
+        i++; /* the last one runs anywhere */
+    return &KERNELS[i];
+}
+
+const char *sf_kernel_name(void) { return kernel()->name; }
+
+int sf_kernel_select(const char *name)
+{
+    if (!name) {
+        forced = NULL;
+        return 0;
+    }
+    for (size_t i = 0; i < NKERNELS; i++)
+        if (strcmp(KERNELS[i].name, name) == 0) {
+            if (!KERNELS[i].runs_here())
+                return -2;
+            forced = &KERNELS[i];
+            return 0;
+        }
+    return -1;
+}
+
+void sf_convert_blocks(const sf_value_spec *spec, const uint32_t (*words)[4], size_t n, void *out)
+{
+    kernel()->convert(spec, words, n, out);
 }
 
 void sf_fill(const sf_value_spec *spec, uint64_t start, uint64_t end, void *out)
@@ -456,6 +897,7 @@ void sf_fill(const sf_value_spec *spec, uint64_t start, uint64_t end, void *out)
     assert(start <= end);
     if (start == end)
         return;
+    const sf_kernel *k = kernel();
     const size_t es = sf_dtype_size(spec->dtype);
     const uint64_t per = spec->dtype == SF_FLOAT32 ? 4 : 2; /* values per Philox block */
     char *o = out;
@@ -465,7 +907,7 @@ void sf_fill(const sf_value_spec *spec, uint64_t start, uint64_t end, void *out)
     } tmp;
     uint64_t g = start;
     if (g % per) { /* unaligned head: one block through a scratch copy */
-        fill_blocks(spec, g / per, 1, &tmp);
+        k->fill(spec, g / per, 1, &tmp);
         uint64_t take = per - g % per < end - g ? per - g % per : end - g;
         memcpy(o, (char *)&tmp + (g % per) * es, (size_t)take * es);
         o += take * es;
@@ -473,12 +915,12 @@ void sf_fill(const sf_value_spec *spec, uint64_t start, uint64_t end, void *out)
     }
     uint64_t whole = (end - g) / per;
     if (whole) {
-        fill_blocks(spec, g / per, whole, o);
+        k->fill(spec, g / per, whole, o);
         o += whole * per * es;
         g += whole * per;
     }
     if (g < end) {
-        fill_blocks(spec, g / per, 1, &tmp);
+        k->fill(spec, g / per, 1, &tmp);
         memcpy(o, &tmp, (size_t)(end - g) * es);
     }
 }

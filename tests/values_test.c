@@ -1,5 +1,8 @@
 /* values_test.c - the conversions on hand-computed words, and the promise that makes any
- * decomposition give the same bytes: a fill of any [start, end) equals that part of a big fill. */
+ * decomposition give the same bytes: a fill of any [start, end) equals that part of a big fill.
+ * Every kernel this CPU runs (sf_kernel_select) must give the reference's bytes: on Philox
+ * output, on words at the edges of the conversions' integer arithmetic, and over unaligned
+ * ranges across the counter's carry; a kernel built in that this CPU cannot run is a skip. */
 #include <assert.h>
 #include <math.h>
 #include <stdint.h>
@@ -98,7 +101,7 @@ static uint64_t next(uint64_t *s)
     return *s >> 33;
 }
 
-static void ranges_are_consistent(void)
+static void ranges_are_consistent(const char *k)
 {
     const uint64_t N = 4099;
     for (int dt = 0; dt < 2; dt++)
@@ -120,7 +123,7 @@ static void ranges_are_consistent(void)
                 bad += b < N && (unsigned char)part[(b - a) * es] != 0xa5;
             }
             char name[64];
-            snprintf(name, sizeof name, "any-range-same-bytes-%s-%s", sf_dtype_name(s.dtype),
+            snprintf(name, sizeof name, "%s-any-range-same-bytes-%s-%s", k, sf_dtype_name(s.dtype),
                      sf_dist_name(s.dist));
             sf_test(bad == 0, name, "%d of 2000 ranges differ", bad);
 
@@ -135,7 +138,7 @@ static void ranges_are_consistent(void)
                 for (uint64_t x = 0; x < 5; x++)
                     bbad += memcmp(box + ((z * 5 + x) * 6) * es,
                                    flat + (((2 + z) * 9 + 3 + x) * 11 + 4) * es, 6 * es) != 0;
-            snprintf(name, sizeof name, "box-equals-flat-%s-%s", sf_dtype_name(s.dtype),
+            snprintf(name, sizeof name, "%s-box-equals-flat-%s-%s", k, sf_dtype_name(s.dtype),
                      sf_dist_name(s.dist));
             sf_test(bbad == 0, name, "%d rows differ", bbad);
             free(flat), free(box), free(whole), free(part);
@@ -231,20 +234,51 @@ static void accuracy(void)
             worst64);
 }
 
-/* sf_fill runs the batch kernels (AVX-512, AVX2 or baseline clone, whichever this CPU takes);
- * the pair functions are compiled for the baseline ISA. Their bits must agree, from block 0 and
- * across a carry into the counter's high word (where the vector kernels hand over to C). */
-static void batch_equals_scalar(void)
+/* The value of block b's words w at lane i (of 4 float32 or 2 float64 values), by the per-pair
+ * functions, which are compiled for the baseline instruction set: the reference for the kernels. */
+static void reference_block(const sf_value_spec *s, const uint32_t w[4], void *out)
+{
+    if (s->dtype == SF_FLOAT32 && s->dist == SF_UNIFORM) {
+        float *f = out;
+        for (int i = 0; i < 4; i++)
+            f[i] = sf_uniform_f32(w[i]);
+    } else if (s->dtype == SF_FLOAT32) {
+        sf_normal_f32_pair(w[0], w[1], out);
+        sf_normal_f32_pair(w[2], w[3], (float *)out + 2);
+    } else if (s->dist == SF_UNIFORM) {
+        double *d = out;
+        d[0] = sf_uniform_f64(w[0], w[1]);
+        d[1] = sf_uniform_f64(w[2], w[3]);
+    } else {
+        sf_normal_f64_pair(((uint64_t)w[1] << 32) | w[0], ((uint64_t)w[3] << 32) | w[2], out);
+    }
+}
+
+static const char *kind_name(const sf_value_spec *s)
+{
+    return s->dtype == SF_FLOAT32 ? (s->dist == SF_NORMAL ? "f32-normal" : "f32-uniform")
+                                  : (s->dist == SF_NORMAL ? "f64-normal" : "f64-uniform");
+}
+
+static sf_value_spec spec_of(int kind)
+{
+    return (sf_value_spec){UINT64_C(0x0123456789abcdef), kind & 2 ? SF_FLOAT64 : SF_FLOAT32,
+                           kind & 1 ? SF_UNIFORM : SF_NORMAL};
+}
+
+/* sf_fill through kernel k equals the reference, block by block: from block 0, and across the
+ * carry into the counter's high word (where the AVX-512 Philox hands over to C, and the AVX2
+ * one carries inside its lanes). */
+static void batch_equals_reference(const char *k)
 {
     const struct {
         uint64_t b0, nb;
         const char *where;
-    } runs[] = {{0, 1 << 20, "from-0"}, {(UINT64_C(3) << 32) - 2051, 4099, "across-2^32"}};
-    for (int dt = 0; dt < 2; dt++)
-        for (size_t k = 0; k < sizeof runs / sizeof runs[0]; k++) {
-            sf_value_spec s = {UINT64_C(0x0123456789abcdef), dt ? SF_FLOAT64 : SF_FLOAT32,
-                               SF_NORMAL};
-            const uint64_t b0 = runs[k].b0, nb = runs[k].nb, per = dt ? 2 : 4;
+    } runs[] = {{0, 1 << 18, "from-0"}, {(UINT64_C(3) << 32) - 2051, 4099, "across-2^32"}};
+    for (int kind = 0; kind < 4; kind++)
+        for (size_t r = 0; r < sizeof runs / sizeof runs[0]; r++) {
+            const sf_value_spec s = spec_of(kind);
+            const uint64_t b0 = runs[r].b0, nb = runs[r].nb, per = s.dtype == SF_FLOAT64 ? 2 : 4;
             char *buf = malloc(nb * 16);
             assert(buf);
             sf_fill(&s, b0 * per, (b0 + nb) * per, buf);
@@ -253,34 +287,153 @@ static void batch_equals_scalar(void)
             for (uint64_t i = 0; i < nb; i++) {
                 uint64_t b = b0 + i;
                 uint32_t ctr[4] = {(uint32_t)b, (uint32_t)(b >> 32), 0, 0}, w[4];
+                unsigned char want[16];
                 sf_philox4x32_10(ctr, key, w);
-                if (dt) {
-                    double d[2];
-                    sf_normal_f64_pair(((uint64_t)w[1] << 32) | w[0],
-                                       ((uint64_t)w[3] << 32) | w[2], d);
-                    bad += memcmp(d, buf + i * 16, 16) != 0;
-                } else {
-                    float f[4];
-                    sf_normal_f32_pair(w[0], w[1], f);
-                    sf_normal_f32_pair(w[2], w[3], f + 2);
-                    bad += memcmp(f, buf + i * 16, 16) != 0;
-                }
+                reference_block(&s, w, want);
+                bad += memcmp(want, buf + i * 16, 16) != 0;
             }
-            char name[64];
-            snprintf(name, sizeof name, "normal-%s-batch-equals-scalar-%s", dt ? "f64" : "f32",
-                     runs[k].where);
+            char name[96];
+            snprintf(name, sizeof name, "%s-%s-batch-equals-reference-%s", k, kind_name(&s),
+                     runs[r].where);
             sf_test(bad == 0, name, "%ld of %llu blocks differ", bad, (unsigned long long)nb);
             free(buf);
         }
+}
+
+/* 32-bit words at the edges of the conversions' integer arithmetic, each +- 40: 0 and 2^32,
+ * powers of two and the sqrt(2) thresholds of the logarithm's reduction (where float rounding
+ * of n starts to matter, and e = 31 and 32), and the quarter turns and their midpoints. */
+static size_t edge_words32(uint32_t *out)
+{
+    size_t n = 0;
+    for (int k = 0; k <= 32; k++) {
+        const uint64_t centres[3] = {UINT64_C(1) << k, (uint64_t)ldexp(sqrt(2.0), k),
+                                     (uint64_t)k << 29};
+        for (int c = 0; c < 3; c++)
+            for (int d = -40; d <= 40; d++)
+                out[n++] = (uint32_t)(centres[c] + (uint64_t)(int64_t)d);
+    }
+    return n; /* 33 * 3 * 81 */
+}
+
+/* The same for the 52 bits (u1, u2) of float64 normal values and the 53 of float64 uniform
+ * ones, as 64-bit words: the bits under them are varied too. */
+static size_t edge_words64(uint64_t *out)
+{
+    size_t n = 0;
+    for (int k = 0; k <= 53; k++) {
+        const uint64_t centres[3] = {UINT64_C(1) << k, (uint64_t)ldexp(sqrt(2.0), k),
+                                     (uint64_t)k << 49};
+        for (int c = 0; c < 3; c++)
+            for (int d = -40; d <= 40; d++) {
+                const uint64_t m = centres[c] + (uint64_t)(int64_t)d;
+                out[n++] = m << 12 | (uint64_t)(d & 0xfff);
+                out[n++] = m << 11 | (uint64_t)(-d & 0x7ff);
+            }
+    }
+    return n; /* 54 * 3 * 81 * 2 */
+}
+
+/* The current kernel's conversion of the edge words equals the reference's. Each word is paired
+ * with every 37th other one, so the two words of a pair meet many combinations. */
+static void edge_words(const char *k)
+{
+    static uint32_t e32[33 * 3 * 81];
+    static uint64_t e64[54 * 3 * 81 * 2];
+    const size_t n32 = edge_words32(e32), n64 = edge_words64(e64), nb = n32 > n64 ? n32 : n64;
+    uint32_t(*w)[4] = malloc(nb * sizeof *w);
+    unsigned char *got = malloc(nb * 16);
+    assert(w && got);
+    for (int kind = 0; kind < 4; kind++) {
+        const sf_value_spec s = spec_of(kind);
+        const size_t n = s.dtype == SF_FLOAT32 ? n32 : n64;
+        for (size_t i = 0; i < n; i++) {
+            if (s.dtype == SF_FLOAT32) {
+                for (int j = 0; j < 4; j++)
+                    w[i][j] = e32[(i + 37 * (size_t)j) % n];
+            } else {
+                const uint64_t a = e64[i], b = e64[(i + 37) % n];
+                w[i][0] = (uint32_t)a, w[i][1] = (uint32_t)(a >> 32);
+                w[i][2] = (uint32_t)b, w[i][3] = (uint32_t)(b >> 32);
+            }
+        }
+        sf_convert_blocks(&s, (const uint32_t(*)[4])w, n, got);
+        long bad = 0;
+        for (size_t i = 0; i < n; i++) {
+            unsigned char want[16];
+            reference_block(&s, w[i], want);
+            bad += memcmp(want, got + i * 16, 16) != 0;
+        }
+        char name[96];
+        snprintf(name, sizeof name, "%s-%s-edge-words-equal-reference", k, kind_name(&s));
+        sf_test(bad == 0, name, "%ld of %zu blocks differ", bad, n);
+    }
+    free(w), free(got);
+}
+
+/* sf_fill of any [start, end) through kernel k equals the portable C kernel's bytes: unaligned
+ * starts and ends, near 0, across the carry into the counter's high word, and at the top of the
+ * 64-bit index range. */
+static void same_as_portable(const char *k, const char *portable)
+{
+    const uint64_t bases[3] = {0, (UINT64_C(1) << 34) - 4096, UINT64_MAX - 9000};
+    for (int kind = 0; kind < 4; kind++) {
+        const sf_value_spec s = spec_of(kind);
+        const size_t es = sf_dtype_size(s.dtype);
+        char *a = malloc(8192 * es), *b = malloc(8192 * es);
+        assert(a && b);
+        uint64_t r = 7;
+        long bad = 0, n = 0;
+        for (int base = 0; base < 3; base++)
+            for (int t = 0; t < 300; t++, n++) {
+                /* near 2^32 blocks is g near 2^34 (float32) or 2^33 (float64) */
+                uint64_t g0 = base == 1 && s.dtype == SF_FLOAT64 ? bases[1] / 2 : bases[base];
+                uint64_t start = g0 + next(&r) % 8192, len = next(&r) % (8192 - (start - g0));
+                memset(a, 0x5a, 8192 * es);
+                memset(b, 0x5a, 8192 * es);
+                sf_fill(&s, start, start + len, a);
+                sf_kernel_select(portable);
+                sf_fill(&s, start, start + len, b);
+                sf_kernel_select(k);
+                bad += memcmp(a, b, 8192 * es) != 0; /* the bytes past len too */
+            }
+        char name[96];
+        snprintf(name, sizeof name, "%s-%s-same-bytes-as-%s", k, kind_name(&s), portable);
+        sf_test(bad == 0, name, "%ld of %ld ranges differ", bad, n);
+        free(a), free(b);
+    }
+}
+
+/* Selects kernel k; 0 when this build has none or this CPU cannot run it, said in a line. */
+static int use_kernel(const char *k)
+{
+    const int rc = sf_kernel_select(k);
+    if (rc == -2)
+        printf("skip kernel-%s: built in, but this CPU lacks its instructions\n", k);
+    else if (rc != 0)
+        printf("  (this build has no %s kernel)\n", k);
+    return rc == 0;
 }
 
 int main(void)
 {
     conversions();
     accuracy();
-    batch_equals_scalar();
+    const char *kernels[] = {"scalar", "neon", "avx2", "avx512"};
+    const char *portable = sf_kernel_select("neon") == 0 ? "neon" : "scalar";
+    for (size_t i = 0; i < sizeof kernels / sizeof kernels[0]; i++) {
+        if (!use_kernel(kernels[i]))
+            continue;
+        printf("  kernel %s:\n", kernels[i]);
+        batch_equals_reference(kernels[i]);
+        edge_words(kernels[i]);
+        ranges_are_consistent(kernels[i]);
+        if (strcmp(kernels[i], portable) != 0)
+            same_as_portable(kernels[i], portable);
+    }
+    sf_kernel_select(NULL);
+    printf("  automatic choice: %s\n", sf_kernel_name());
     lanes_follow_words();
-    ranges_are_consistent();
     moments();
     return sf_test_failures != 0;
 }

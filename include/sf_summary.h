@@ -19,6 +19,7 @@ typedef struct {
     uint64_t z0, nz;
     uint64_t unit_bytes; /* bytes of one full write unit (one collective call) */
     char host[64];
+    char kernel[16]; /* the value kernel this rank ran (sf_kernel_name) */
 } sf_rank_stats;
 
 typedef struct {
@@ -41,6 +42,7 @@ typedef struct {
     double wait_max, hidden_min; /* generation not hidden (s), fraction hidden (worst rank) */
     uint64_t bytes, rss_max, rss_min, rss_sum, calc_bytes, rank_bytes_max, unit_bytes;
     int hosts, ranks_per_host_max;
+    char kernel[16]; /* every rank's value kernel, or "mixed" when they differ */
 } sf_totals;
 
 /* Contract: collective over MPI_COMM_WORLD. Returns every rank's stats on rank 0 (nranks

@@ -1,21 +1,23 @@
 /* main.c - slabfill's driver: parse the command line, then run one backend (src/job.c) and
  * print its summary, or run the seed article's whole comparison (src/compare.c).
  *
- * Example (mpirun -n 2 ./slabfill --shape 50x1000x1000 on the 2-core development machine):
+ * Example (mpirun -n 2 ./slabfill --shape 50x1000x1000 on the 2-core development machine, an
+ * AMD EPYC with AVX2):
  *
  *   slabfill 0.3.0: 50x1000x1000 float32 normal, seed 8317129687099337836 (0x736c616266696c6c)
  *   2 ranks on 1 host, backend hdf5, file slab.h5, slab 1
  *
  *    rank  host             z-range            slices  generate s   write s  peak memory
- *       0  vm               [0, 25)                25       0.044     0.223      28.7 MB
- *       1  vm               [25, 50)               25       0.045     0.236      28.6 MB
+ *       0  vm               [0, 25)                25       0.070     0.238      29.3 MB
+ *       1  vm               [25, 50)               25       0.070     0.260      29.1 MB
  *
- *   Elapsed time         0.29 s
+ *   Elapsed time         0.49 s
  *   Calculated storage   0.20 GB
- *   Peak memory          28.7 MB max per rank, 57.4 MB sum over 2 ranks
+ *   Peak memory          29.3 MB max per rank, 58.3 MB sum over 2 ranks
  *   File storage         0.20 GB
- *   Bandwidth            0.684 GB/s
- *   Generation           4.413 GB/s (all ranks' bytes / slowest rank's generate time)
+ *   Bandwidth            0.407 GB/s
+ *   Generation           2.842 GB/s (all ranks' bytes / slowest rank's generate time), kernel
+ *                        avx2
  *   Overlap              off (auto: each rank is bound to 1 core, none spare for a generator
  *                        thread): generation and I/O took turns
  *   Page cache           drop (auto): each unit was written out at once and dropped from the

@@ -22,6 +22,7 @@
 #include "sf_output.h"
 #include "sf_pipeline.h"
 #include "sf_progress.h"
+#include "sf_values.h"
 #include "sf_version.h"
 #include "sf_writeback.h"
 
@@ -388,6 +389,7 @@ static void plan(run_state *rs, sf_rank_stats *st)
     for (int k = 0; k < rs->work.nplans; k++)
         st->nz += rs->work.plans[k].zr.nz;
     memcpy(st->host, host, sizeof st->host - 1); /* truncating long host names is fine here */
+    snprintf(st->kernel, sizeof st->kernel, "%s", sf_kernel_name());
     st->unit_bytes = rs->work.unit_elems * es;
 }
 

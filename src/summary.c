@@ -62,6 +62,10 @@ sf_totals sf_summary_totals(const sf_run_info *run, const sf_rank_stats *all)
         for (int q = 0; q < P; q++)
             same += strcmp(all[q].host, s->host) == 0;
         t.ranks_per_host_max = same > t.ranks_per_host_max ? same : t.ranks_per_host_max;
+        if (r == 0)
+            snprintf(t.kernel, sizeof t.kernel, "%s", s->kernel);
+        else if (strcmp(t.kernel, s->kernel) != 0)
+            snprintf(t.kernel, sizeof t.kernel, "mixed");
     }
     const uint64_t *sh = run->opt->shape;
     t.calc_bytes = sh[0] * sh[1] * sh[2] * sf_dtype_size(run->opt->spec.dtype);
@@ -125,8 +129,8 @@ static void print_table(FILE *out, const sf_run_info *run, const sf_rank_stats *
     else
         fprintf(out, "%-20s n/a\n", "File storage");
     fprintf(out, "%-20s %.3f GB/s\n", "Bandwidth", rate(t->bytes, t->elapsed));
-    fprintf(out, "%-20s %.3f GB/s (all ranks' bytes / slowest rank's generate time)\n",
-            "Generation", rate(t->bytes, t->gen_max));
+    fprintf(out, "%-20s %.3f GB/s (all ranks' bytes / slowest rank's generate time), kernel %s\n",
+            "Generation", rate(t->bytes, t->gen_max), t->kernel);
     if (run->overlap_used)
         fprintf(out, "%-20s on (%s): %.0f%% of generation ran behind I/O (worst rank), the "
                 "writer waited %.2f s for values\n", "Overlap", run->overlap_why,
@@ -212,6 +216,7 @@ static int fields(const sf_run_info *run, const sf_totals *t, const char *approa
     F("file_storage_bytes", 0, "%" PRIu64, run->file ? run->file_disk_bytes : 0);
     F("bandwidth_GBps", 0, "%.6f", rate(t->bytes, t->elapsed));
     F("generate_GBps", 0, "%.6f", rate(t->bytes, t->gen_max));
+    F("kernel", 1, "%s", t->kernel); /* avx512, avx2, neon, scalar or mixed (sf_kernel_name) */
     /* IOR's summary names, where they mean the same thing (one write, one repetition). */
     double mib = t->elapsed > 0 ? (double)t->bytes / 1048576.0 / t->elapsed : 0.0;
     const char *api = !strcmp(run->backend, "hdf5")      ? "HDF5"

@@ -55,6 +55,23 @@ with tempfile.TemporaryDirectory() as tmp:
          abs(rec["bandwidth_GBps"] - n_bytes / rec["elapsed_s"] / 1e9) <= 1e-3 * rec["bandwidth_GBps"] + 1e-6,
          rec)
 
+    # The value kernel: the fastest this CPU runs, as /proc/cpuinfo tells it (or scalar, the
+    # only kernel of a make SIMD=0 build), and the same name in the table.
+    flags = set()
+    if os.path.exists("/proc/cpuinfo"):
+        for line in open("/proc/cpuinfo"):
+            if line.startswith(("flags", "Features")):
+                flags |= set(line.split(":", 1)[1].split())
+    best = ("avx512" if {"avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl"} <= flags
+            else "avx2" if "avx2" in flags
+            else "neon" if os.uname().machine == "aarch64" else "scalar")
+    case("json-kernel-is-the-best-this-cpu-runs", rec["kernel"] in (best, "scalar"),
+         f'kernel {rec["kernel"]}, this CPU: {best}')
+    table = run(1, "--shape", "4x5x6", "-o", out, "--force")
+    gen = [l for l in table.splitlines() if l.startswith("Generation")]
+    case("table-generation-line-names-the-kernel",
+         len(gen) == 1 and gen[0].endswith(f'kernel {rec["kernel"]}'), table)
+
     text = run(2, "--shape", "13x37x41", "-o", out, "--force", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(text)))
     case("csv-one-record-same-keys", len(rows) == 1 and set(rows[0]) == set(rec) and

@@ -562,6 +562,24 @@ _Static_assert(NCOEF(COS_F32) >= NCOEF(SIN_F32) && NCOEF(COS_F32) >= NCOEF(LOG_F
                    NCOEF(COS_F64) >= NCOEF(SIN_F64) && NCOEF(COS_F64) >= NCOEF(LOG_F64),
                "the Horner loops below run for the cosine's coefficients");
 
+/* r times rotate_f32 (q, cx, sx) of nv vectors: out0 = r c, out1 = r s. blendv selects on the
+ * sign bit, where q's bit 0 is shifted; the sine's sign is q's bit 1, and the cosine's bit 1 of
+ * q + 1, which is bit 1 ^ bit 0 of q. */
+SF_AVX2 void rotate_f32_avx2(int nv, const __m256i *q, const __m256 *cx, const __m256 *sx,
+                             const __m256 *r, __m256 *out0, __m256 *out1)
+{
+    EACH {
+        const __m256 odd = _mm256_castsi256_ps(_mm256_slli_epi32(q[g], 31));
+        const __m256 s_flip = _mm256_castsi256_ps(
+            _mm256_and_si256(_mm256_slli_epi32(q[g], 30), SET_I32(0x80000000u)));
+        const __m256 c = _mm256_xor_ps(_mm256_blendv_ps(cx[g], sx[g], odd),
+                                       _mm256_xor_ps(s_flip, odd));
+        const __m256 s = _mm256_xor_ps(_mm256_blendv_ps(sx[g], cx[g], odd), s_flip);
+        out0[g] = _mm256_mul_ps(r[g], c);
+        out1[g] = _mm256_mul_ps(r[g], s);
+    }
+}
+
 /* normal_f32: minus_two_ln_f32, sqrtf, sincos_turn_f32 and rotate_f32 of nv vectors of eight
  * lanes; out0 gets the even lanes' values, out1 the odd ones'. */
 SF_AVX2 void normal_f32_avx2(int nv, const __m256i *wa, const __m256i *wb, __m256 *out0,
@@ -617,18 +635,7 @@ SF_AVX2 void normal_f32_avx2(int nv, const __m256i *wa, const __m256i *wb, __m25
         const __m256 u = _mm256_add_ps(_mm256_add_ps(t, tzp), _mm256_mul_ps(k, SET_F(M2LN2_LO_F)));
         f[g] = _mm256_sqrt_ps(_mm256_add_ps(_mm256_mul_ps(k, SET_F(M2LN2_HI_F)), u)); /* r */
     }
-    EACH {
-        /* rotate_f32. blendv selects on the sign bit, where q's bit 0 is shifted; the sine's
-         * sign is q's bit 1, and the cosine's bit 1 of q + 1, which is bit 1 ^ bit 0 of q. */
-        const __m256 odd = _mm256_castsi256_ps(_mm256_slli_epi32(q[g], 31));
-        const __m256 s_flip = _mm256_castsi256_ps(
-            _mm256_and_si256(_mm256_slli_epi32(q[g], 30), SET_I32(0x80000000u)));
-        const __m256 c = _mm256_xor_ps(_mm256_blendv_ps(cp[g], sp[g], odd),
-                                       _mm256_xor_ps(s_flip, odd));
-        const __m256 sn = _mm256_xor_ps(_mm256_blendv_ps(sp[g], cp[g], odd), s_flip);
-        out0[g] = _mm256_mul_ps(f[g], c);
-        out1[g] = _mm256_mul_ps(f[g], sn);
-    }
+    rotate_f32_avx2(nv, q, cp, sp, f, out0, out1);
 }
 
 /* The integer r as a double, exactly, for |r| < 2^51 (small_i64_to_double), four lanes. */
@@ -637,6 +644,22 @@ SF_AVX2 __m256d small_i64_to_double_avx2(__m256i r)
     return _mm256_sub_pd(
         _mm256_castsi256_pd(_mm256_add_epi64(r, SET_I64(UINT64_C(0x4338000000000000)))),
         SET_D(0x1.8p52));
+}
+
+/* r times rotate_f64, as rotate_f32_avx2; q = 4 (a whole turn) flips and swaps nothing. */
+SF_AVX2 void rotate_f64_avx2(int nv, const __m256i *q, const __m256d *cx, const __m256d *sx,
+                             const __m256d *r, __m256d *out0, __m256d *out1)
+{
+    EACH {
+        const __m256d odd = _mm256_castsi256_pd(_mm256_slli_epi64(q[g], 63));
+        const __m256d s_flip = _mm256_castsi256_pd(
+            _mm256_and_si256(_mm256_slli_epi64(q[g], 62), SET_I64(UINT64_C(1) << 63)));
+        const __m256d c = _mm256_xor_pd(_mm256_blendv_pd(cx[g], sx[g], odd),
+                                        _mm256_xor_pd(s_flip, odd));
+        const __m256d s = _mm256_xor_pd(_mm256_blendv_pd(sx[g], cx[g], odd), s_flip);
+        out0[g] = _mm256_mul_pd(r[g], c);
+        out1[g] = _mm256_mul_pd(r[g], s);
+    }
 }
 
 /* normal_f64: minus_two_ln_f64, sqrt, sincos_turn_f64 and rotate_f64 of the 64-bit words va (u1)
@@ -687,18 +710,9 @@ SF_AVX2 void normal_f64_avx2(int nv, const __m256i *va, const __m256i *vb, __m25
             _mm256_mul_pd(k, SET_D(M2LN2_LO)));
         f[g] = _mm256_sqrt_pd(_mm256_add_pd(_mm256_mul_pd(k, SET_D(M2LN2_HI)), u)); /* r */
     }
-    EACH {
-        const __m256d sx = _mm256_add_pd(x[g], _mm256_mul_pd(x[g], _mm256_mul_pd(za[g], sp[g])));
-        const __m256d cx = _mm256_add_pd(SET_D(1.0), _mm256_mul_pd(za[g], cp[g]));
-        /* rotate_f64, as in normal_f32_avx2; q = 4 (a whole turn) flips and swaps nothing. */
-        const __m256d odd = _mm256_castsi256_pd(_mm256_slli_epi64(q[g], 63));
-        const __m256d s_flip = _mm256_castsi256_pd(
-            _mm256_and_si256(_mm256_slli_epi64(q[g], 62), SET_I64(UINT64_C(1) << 63)));
-        const __m256d c = _mm256_xor_pd(_mm256_blendv_pd(cx, sx, odd), _mm256_xor_pd(s_flip, odd));
-        const __m256d sn = _mm256_xor_pd(_mm256_blendv_pd(sx, cx, odd), s_flip);
-        out0[g] = _mm256_mul_pd(f[g], c);
-        out1[g] = _mm256_mul_pd(f[g], sn);
-    }
+    EACH sp[g] = _mm256_add_pd(x[g], _mm256_mul_pd(x[g], _mm256_mul_pd(za[g], sp[g]))); /* sin */
+    EACH cp[g] = _mm256_add_pd(SET_D(1.0), _mm256_mul_pd(za[g], cp[g]));                /* cos */
+    rotate_f64_avx2(nv, q, cp, sp, f, out0, out1);
 }
 
 /* (v >> 11) * 2^-53 of the 64-bit words v, exactly: the bits of 0.5 + (v's low 52 of those 53

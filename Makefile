@@ -23,17 +23,25 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 SIMD ?= 1
 SANITIZE ?= 0
 FUZZ_SECONDS ?= 60
-CFLAGS ?= -O2 -g
-# No FMA contraction anywhere: the values' bits must not depend on the instruction set.
-CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow -ffp-contract=off \
+# CFLAGS, LDFLAGS and LDLIBS are the user's: a value on the command line replaces them whole.
+CFLAGS ?= -O2 -g -Wall -Wextra -Wshadow
+# What the build cannot do without, kept out of the user's variables (override: not even a
+# command-line SF_CFLAGS replaces it) and placed after them on every compile line, so it wins.
+# The values' bits must not depend on the compiler's options: C11 (whose default is no FMA
+# contraction, unlike gnu11's), -ffp-contract=off said outright, and -fno-fast-math, which
+# undoes a user's -ffast-math, -Ofast or -funsafe-math-optimizations (reassociation, finite-only
+# and reciprocal math would all change the values).
+override SF_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -ffp-contract=off -fno-fast-math \
           -DSF_HAVE_HDF5=$(HDF5) -DSF_HAVE_PNETCDF=$(PNETCDF) -Iinclude $(PKG_CFLAGS)
+override SF_LDFLAGS =
+override SF_LDLIBS = $(PKG_LIBS) -lm -lpthread
 # The value kernels: vectorised (or, with SIMD=0, deliberately not) and without errno from sqrt.
 VALUES_CFLAGS_1 = -O3 -fno-math-errno -fno-trapping-math
 VALUES_CFLAGS_0 = -O2 -fno-math-errno -fno-trapping-math -fno-tree-vectorize -DSF_SIMD=0
-LDLIBS += $(PKG_LIBS) -lm -lpthread
 ifeq ($(SANITIZE),1)
-CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-LDFLAGS += -fsanitize=address,undefined
+override SF_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+          -fno-omit-frame-pointer
+override SF_LDFLAGS += -fsanitize=address,undefined
 endif
 
 LIB_SRC = src/error.c src/values.c src/options.c src/decomp.c src/measure.c src/output.c \
@@ -48,30 +56,31 @@ TESTS = tests/philox_test tests/values_test tests/decomp_test tests/options_test
 all: slabfill
 
 slabfill: src/main.o libslabfill.a
-	$(CC) $(LDFLAGS) -o $@ src/main.o libslabfill.a $(LDLIBS)
+	$(CC) $(LDFLAGS) $(SF_LDFLAGS) -o $@ src/main.o libslabfill.a $(LDLIBS) $(SF_LDLIBS)
 
 libslabfill.a: $(LIB_OBJ)
 	$(AR) rcs $@ $(LIB_OBJ)
 
-# Everything is rebuilt when the flags change (SIMD, SANITIZE, CFLAGS), never mixed.
-FLAGS_ID = $(CC) $(CFLAGS) $(LDFLAGS) SIMD=$(SIMD)
+# Everything is rebuilt when the flags change (SIMD, SANITIZE, CFLAGS, ...), never mixed.
+FLAGS_ID = $(CC) $(CFLAGS) $(SF_CFLAGS) $(LDFLAGS) $(SF_LDFLAGS) $(LDLIBS) SIMD=$(SIMD)
 .flags: FORCE
 	@echo '$(FLAGS_ID)' | cmp -s - $@ || echo '$(FLAGS_ID)' > $@
 
 src/%.o: src/%.c include/*.h .flags
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(SF_CFLAGS) -c -o $@ $<
 
 src/values.o: src/values.c include/*.h .flags
-	$(CC) $(CFLAGS) $(VALUES_CFLAGS_$(SIMD)) -c -o $@ $<
+	$(CC) $(CFLAGS) $(SF_CFLAGS) $(VALUES_CFLAGS_$(SIMD)) -c -o $@ $<
 
 tests/%_test: tests/%_test.c libslabfill.a include/*.h
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< libslabfill.a $(LDLIBS)
+	$(CC) $(CFLAGS) $(SF_CFLAGS) $(LDFLAGS) $(SF_LDFLAGS) -o $@ $< libslabfill.a $(LDLIBS) \
+	    $(SF_LDLIBS)
 
 # The same program with the value kernels built for no SIMD at all: its files must be identical.
 tests/slabfill-scalar: src/main.o $(filter-out src/values.o,$(LIB_OBJ)) src/values.c include/*.h
-	$(CC) $(CFLAGS) $(VALUES_CFLAGS_0) -c -o tests/values-scalar.o src/values.c
-	$(CC) $(LDFLAGS) -o $@ src/main.o $(filter-out src/values.o,$(LIB_OBJ)) \
-	    tests/values-scalar.o $(LDLIBS)
+	$(CC) $(CFLAGS) $(SF_CFLAGS) $(VALUES_CFLAGS_0) -c -o tests/values-scalar.o src/values.c
+	$(CC) $(LDFLAGS) $(SF_LDFLAGS) -o $@ src/main.o $(filter-out src/values.o,$(LIB_OBJ)) \
+	    tests/values-scalar.o $(LDLIBS) $(SF_LDLIBS)
 
 deps:
 	@scripts/install-deps

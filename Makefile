@@ -82,41 +82,57 @@ tests/slabfill-scalar: src/main.o $(filter-out src/values.o,$(LIB_OBJ)) src/valu
 	$(CC) $(LDFLAGS) $(SF_LDFLAGS) -o $@ src/main.o $(filter-out src/values.o,$(LIB_OBJ)) \
 	    tests/values-scalar.o $(LDLIBS) $(SF_LDLIBS)
 
-deps:
-	@scripts/install-deps
-
-run: deps slabfill
+# The targets a user types first install what they need (scripts/install-deps, quick when all
+# is there), then do their work in a sub-make. Only that one reads pkg-config, after the install,
+# so one `make check` works on a fresh machine. Command-line variables (CFLAGS=, CC=, HDF5=0,
+# SANITIZE=1, PKG_CFLAGS=...) reach the sub-make through MAKEFLAGS.
+ENTRY_TARGETS = run check check-slurm bench lint fuzz
+DEPS_check-slurm = slurm
+DEPS_bench = bench
+DEPS_lint = dev
+DEPS_fuzz = dev
+ifneq ($(SF_DEPS_DONE),1)
+# One target at a time here: two sub-makes must not build in the same tree at once.
+.NOTPARALLEL:
+$(ENTRY_TARGETS):
+	@scripts/install-deps $(DEPS_$@)
+	@$(MAKE) --no-print-directory SF_DEPS_DONE=1 $@
+else
+run: slabfill
 	$(MPIRUN) -n $(NP) ./slabfill $(RUN_ARGS)
 
-check: deps slabfill $(TESTS)
+check: slabfill $(TESTS)
 	@MPIRUN="$(MPIRUN)" PYTHON="$(PYTHON)" SANITIZE="$(SANITIZE)" tests/run
 
 # The jobs/ scripts on a real single-host Slurm (tests/slurm_test.sh); SLURM_TESTS=skip skips.
 check-slurm: slabfill
-	@scripts/install-deps slurm
 	@MPIRUN="$(MPIRUN)" PYTHON="$(PYTHON)" tests/run slurm
+
+# BENCH=quick (default, 2-3 minutes) or BENCH=full (the seed's 500x2000x2000); see bench/run.
+bench: slabfill
+	@BENCH="$(BENCH)" MPIRUN="$(MPIRUN)" PYTHON="$(PYTHON)" NP="$(BENCH_NP)" bench/run
 
 # Static analysis, configured in .clang-tidy and tests/cppcheck.supp; both must be silent.
 lint:
 	cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,performance,portability \
 	    --inline-suppr --library=tests/slabfill.cfg --suppressions-list=tests/cppcheck.supp \
 	    -Iinclude src tests/*.c
-	clang-tidy --quiet --warnings-as-errors='*' src/*.c -- -std=c11 -D_POSIX_C_SOURCE=200809L \
-	    -Iinclude $(PKG_CFLAGS)
-
-# libFuzzer over the command-line, shape, size and hint parsers, for FUZZ_SECONDS.
-tests/fuzz_options: tests/fuzz_options.c src/options.c src/values.c include/*.h
-	clang -g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -fsanitize=fuzzer,address,undefined \
-	    -Iinclude $(PKG_CFLAGS) -o $@ tests/fuzz_options.c src/options.c src/values.c -lm
+	clang-tidy --quiet --warnings-as-errors='*' src/*.c -- $(SF_CFLAGS)
 
 fuzz: tests/fuzz_options
 	rm -rf tests/fuzz-corpus && mkdir -p tests/fuzz-corpus
 	tests/fuzz_options -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 	    -artifact_prefix=tests/fuzz-corpus/ tests/fuzz-corpus tests/fuzz-seeds
+endif
 
-# BENCH=quick (default, 2-3 minutes) or BENCH=full (the seed's 500x2000x2000); see bench/run.
-bench: deps slabfill
-	@BENCH="$(BENCH)" MPIRUN="$(MPIRUN)" PYTHON="$(PYTHON)" NP="$(BENCH_NP)" bench/run
+# What `make run` and `make check` install (scripts/install-deps tells the sets apart).
+deps:
+	@scripts/install-deps
+
+# libFuzzer over the command-line, shape, size and hint parsers, for FUZZ_SECONDS.
+tests/fuzz_options: tests/fuzz_options.c src/options.c src/values.c include/*.h
+	clang -g -O1 $(SF_CFLAGS) -fsanitize=fuzzer,address,undefined \
+	    -o $@ tests/fuzz_options.c src/options.c src/values.c -lm
 
 install: slabfill
 	install -d $(DESTDIR)$(PREFIX)/bin

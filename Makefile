@@ -27,10 +27,10 @@ FUZZ_SECONDS ?= 60
 CFLAGS ?= -O2 -g -Wall -Wextra -Wshadow
 # What the build cannot do without, kept out of the user's variables (override: not even a
 # command-line SF_CFLAGS replaces it) and placed after them on every compile line, so it wins.
-# The values' bits must not depend on the compiler's options: C11 (whose default is no FMA
-# contraction, unlike gnu11's), -ffp-contract=off said outright, and -fno-fast-math, which
-# undoes a user's -ffast-math, -Ofast or -funsafe-math-optimizations (reassociation, finite-only
-# and reciprocal math would all change the values).
+# The values' bits must not depend on the compiler's options: C11 (in which GCC does not fuse
+# multiply-adds by default, unlike in gnu11), -ffp-contract=off said outright, and
+# -fno-fast-math, which undoes a user's -ffast-math, -Ofast or -funsafe-math-optimizations
+# (reassociation, finite-only and reciprocal math would all change the values).
 override SF_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -ffp-contract=off -fno-fast-math \
           -DSF_HAVE_HDF5=$(HDF5) -DSF_HAVE_PNETCDF=$(PNETCDF) -Iinclude $(PKG_CFLAGS)
 override SF_LDFLAGS =
@@ -83,7 +83,7 @@ tests/slabfill-scalar: src/main.o $(filter-out src/values.o,$(LIB_OBJ)) src/valu
 	    tests/values-scalar.o $(LDLIBS) $(SF_LDLIBS)
 
 # The targets a user types first install what they need (scripts/install-deps, quick when all
-# is there), then do their work in a sub-make. Only that one reads pkg-config, after the install,
+# is there), then do their work in a sub-make, which runs pkg-config afresh after the install,
 # so one `make check` works on a fresh machine. Command-line variables (CFLAGS=, CC=, HDF5=0,
 # SANITIZE=1, PKG_CFLAGS=...) reach the sub-make through MAKEFLAGS.
 ENTRY_TARGETS = run check check-slurm bench lint fuzz

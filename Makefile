@@ -20,23 +20,31 @@ BENCH_NP ?= 2
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-SIMD ?= 1
-SANITIZE ?= 0
-FUZZ_SECONDS ?= 60
-CFLAGS ?= -O2 -g
-# No FMA contraction anywhere: the values' bits must not depend on the instruction set.
-CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow -ffp-contract=off \
-          -DSF_HAVE_HDF5=$(HDF5) -DSF_HAVE_PNETCDF=$(PNETCDF) -Iinclude $(PKG_CFLAGS)
-# The value kernels: vectorised (or, with SIMD=0, deliberately not) and without errno from sqrt.
-VALUES_CFLAGS_1 = -O3 -fno-math-errno -fno-trapping-math
-VALUES_CFLAGS_0 = -O2 -fno-math-errno -fno-trapping-math -fno-tree-vectorize -DSF_SIMD=0
 # H5DS (dimension scales) lives in HDF5's high-level library, which pkg-config's hdf5 does not
 # list. It sits beside libhdf5 (Debian: hdf5/openmpi/libhdf5_hl.so -> libhdf5_openmpi_hl.so).
 HDF5_HL ?= -lhdf5_hl
-LDLIBS += $(if $(filter 1,$(HDF5)),$(HDF5_HL)) $(PKG_LIBS) -lm -lpthread
+SIMD ?= 1
+SANITIZE ?= 0
+FUZZ_SECONDS ?= 60
+# CFLAGS, LDFLAGS and LDLIBS are the user's: a value on the command line replaces them whole.
+CFLAGS ?= -O2 -g -Wall -Wextra -Wshadow
+# What the build cannot do without, kept out of the user's variables (override: not even a
+# command-line SF_CFLAGS replaces it) and placed after them on every compile line, so it wins.
+# The values' bits must not depend on the compiler's options: C11 (in which GCC does not fuse
+# multiply-adds by default, unlike in gnu11), -ffp-contract=off said outright, and
+# -fno-fast-math, which undoes a user's -ffast-math, -Ofast or -funsafe-math-optimizations
+# (reassociation, finite-only and reciprocal math would all change the values).
+override SF_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -ffp-contract=off -fno-fast-math \
+          -DSF_HAVE_HDF5=$(HDF5) -DSF_HAVE_PNETCDF=$(PNETCDF) -Iinclude $(PKG_CFLAGS)
+override SF_LDFLAGS =
+override SF_LDLIBS = $(if $(filter 1,$(HDF5)),$(HDF5_HL)) $(PKG_LIBS) -lm -lpthread
+# The value kernels: vectorised (or, with SIMD=0, deliberately not) and without errno from sqrt.
+VALUES_CFLAGS_1 = -O3 -fno-math-errno -fno-trapping-math
+VALUES_CFLAGS_0 = -O2 -fno-math-errno -fno-trapping-math -fno-tree-vectorize -DSF_SIMD=0
 ifeq ($(SANITIZE),1)
-CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-LDFLAGS += -fsanitize=address,undefined
+override SF_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+          -fno-omit-frame-pointer
+override SF_LDFLAGS += -fsanitize=address,undefined
 endif
 
 LIB_SRC = src/error.c src/values.c src/options.c src/decomp.c src/measure.c src/output.c \
@@ -47,80 +55,99 @@ LIB_SRC = src/error.c src/values.c src/options.c src/decomp.c src/measure.c src/
           src/backend_null.c $(if $(filter 1,$(HDF5)),src/backend_hdf5.c) \
           $(if $(filter 1,$(PNETCDF)),src/backend_pnetcdf.c)
 LIB_OBJ = $(LIB_SRC:.c=.o)
-TESTS = tests/philox_test tests/values_test tests/decomp_test tests/options_test tests/readers_test \
-        tests/slabfill-scalar tests/slabfill-faults
-TESTS += tests/fill_dump tests/fill_dump-aarch64
+TESTS = tests/philox_test tests/values_test tests/decomp_test tests/options_test \
+        tests/readers_test tests/slabfill-scalar tests/slabfill-faults tests/fill_dump \
+        tests/fill_dump-aarch64
 
 all: slabfill
 
 slabfill: src/main.o libslabfill.a
-	$(CC) $(LDFLAGS) -o $@ src/main.o libslabfill.a $(LDLIBS)
+	$(CC) $(LDFLAGS) $(SF_LDFLAGS) -o $@ src/main.o libslabfill.a $(LDLIBS) $(SF_LDLIBS)
 
 libslabfill.a: $(LIB_OBJ)
 	$(AR) rcs $@ $(LIB_OBJ)
 
-# Everything is rebuilt when the flags change (SIMD, SANITIZE, CFLAGS), never mixed.
-FLAGS_ID = $(CC) $(CFLAGS) $(LDFLAGS) SIMD=$(SIMD)
+# Everything is rebuilt when the flags change (SIMD, SANITIZE, CFLAGS, ...), never mixed.
+FLAGS_ID = $(CC) $(CFLAGS) $(SF_CFLAGS) $(LDFLAGS) $(SF_LDFLAGS) $(LDLIBS) SIMD=$(SIMD)
 .flags: FORCE
 	@echo '$(FLAGS_ID)' | cmp -s - $@ || echo '$(FLAGS_ID)' > $@
 
 src/%.o: src/%.c include/*.h .flags
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) $(SF_CFLAGS) -c -o $@ $<
 
 src/values.o: src/values.c include/*.h .flags
-	$(CC) $(CFLAGS) $(VALUES_CFLAGS_$(SIMD)) -c -o $@ $<
+	$(CC) $(CFLAGS) $(SF_CFLAGS) $(VALUES_CFLAGS_$(SIMD)) -c -o $@ $<
 
 tests/%_test: tests/%_test.c libslabfill.a include/*.h
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< libslabfill.a $(LDLIBS)
+	$(CC) $(CFLAGS) $(SF_CFLAGS) $(LDFLAGS) $(SF_LDFLAGS) -o $@ $< libslabfill.a $(LDLIBS) \
+	    $(SF_LDLIBS)
 
 # The same program with the value kernels built for no SIMD at all: its files must be identical.
 tests/slabfill-scalar: src/main.o $(filter-out src/values.o,$(LIB_OBJ)) src/values.c include/*.h
-	$(CC) $(CFLAGS) $(VALUES_CFLAGS_0) -c -o tests/values-scalar.o src/values.c
-	$(CC) $(LDFLAGS) -o $@ src/main.o $(filter-out src/values.o,$(LIB_OBJ)) \
-	    tests/values-scalar.o $(LDLIBS)
+	$(CC) $(CFLAGS) $(SF_CFLAGS) $(VALUES_CFLAGS_0) -c -o tests/values-scalar.o src/values.c
+	$(CC) $(LDFLAGS) $(SF_LDFLAGS) -o $@ src/main.o $(filter-out src/values.o,$(LIB_OBJ)) \
+	    tests/values-scalar.o $(LDLIBS) $(SF_LDLIBS)
 
 # The same program with fault injection points (src/fault.c, include/sf_fault.h) compiled in:
 # tests/faults_test.sh kills it at exact steps. slabfill itself has none.
 FAULT_OBJ = $(patsubst src/%.c,tests/faults/%.o,$(LIB_SRC) src/main.c src/fault.c)
 tests/faults/%.o: src/%.c include/*.h .flags
 	@mkdir -p tests/faults
-	$(CC) $(CFLAGS) $(if $(filter src/values.c,$<),$(VALUES_CFLAGS_$(SIMD))) \
+	$(CC) $(CFLAGS) $(SF_CFLAGS) $(if $(filter src/values.c,$<),$(VALUES_CFLAGS_$(SIMD))) \
 	    -DSF_FAULT_INJECTION=1 -c -o $@ $<
 tests/slabfill-faults: $(FAULT_OBJ)
-	$(CC) $(LDFLAGS) -o $@ $(FAULT_OBJ) $(LDLIBS)
+	$(CC) $(LDFLAGS) $(SF_LDFLAGS) -o $@ $(FAULT_OBJ) $(LDLIBS) $(SF_LDLIBS)
 
-deps:
-	@scripts/install-deps
+# The value kernels alone, without MPI: tests/fill_dump prints sf_fill's bytes for a few ranges.
+# tests/cross_test.sh compares this build's (slabfill's own values.o, each kernel) with an arm64
+# build's, made with the value kernels' flags and run under qemu-aarch64.
+# Without the cross compiler (scripts/install-deps installs it) there is no arm64 build, and
+# tests/cross_test.sh says it skips.
+CROSS_CC ?= aarch64-linux-gnu-gcc
+FILL_DUMP_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -ffp-contract=off \
+                   -fno-fast-math -Iinclude
+tests/fill_dump: tests/fill_dump.c src/values.o include/sf_values.h
+	$(CC) -O2 $(FILL_DUMP_CFLAGS) -o $@ tests/fill_dump.c src/values.o -lm
+tests/fill_dump-aarch64: tests/fill_dump.c src/values.c include/sf_values.h include/sf_philox.h
+	if command -v $(CROSS_CC) >/dev/null; then $(CROSS_CC) -static $(FILL_DUMP_CFLAGS) \
+	    $(VALUES_CFLAGS_1) -o $@ tests/fill_dump.c src/values.c -lm; fi
 
-run: deps slabfill
+# The targets a user types first install what they need (scripts/install-deps, quick when all
+# is there), then do their work in a sub-make, which runs pkg-config afresh after the install,
+# so one `make check` works on a fresh machine. Command-line variables (CFLAGS=, CC=, HDF5=0,
+# SANITIZE=1, PKG_CFLAGS=...) reach the sub-make through MAKEFLAGS.
+ENTRY_TARGETS = run check check-slurm bench lint fuzz
+DEPS_check-slurm = slurm
+DEPS_bench = bench
+DEPS_lint = dev
+DEPS_fuzz = dev
+ifneq ($(SF_DEPS_DONE),1)
+# One target at a time here: two sub-makes must not build in the same tree at once.
+.NOTPARALLEL:
+$(ENTRY_TARGETS):
+	@scripts/install-deps $(DEPS_$@)
+	@$(MAKE) --no-print-directory SF_DEPS_DONE=1 $@
+else
+run: slabfill
 	$(MPIRUN) -n $(NP) ./slabfill $(RUN_ARGS)
 
-check: deps slabfill $(TESTS)
+check: slabfill $(TESTS)
 	@MPIRUN="$(MPIRUN)" PYTHON="$(PYTHON)" SANITIZE="$(SANITIZE)" tests/run
 
 # The jobs/ scripts on a real single-host Slurm (tests/slurm_test.sh); SLURM_TESTS=skip skips.
 check-slurm: slabfill
-	@scripts/install-deps slurm
 	@MPIRUN="$(MPIRUN)" PYTHON="$(PYTHON)" tests/run slurm
+
+# BENCH=quick (default, 2-3 minutes) or BENCH=full (the seed's 500x2000x2000); see bench/run.
+bench: slabfill
+	@BENCH="$(BENCH)" MPIRUN="$(MPIRUN)" PYTHON="$(PYTHON)" NP="$(BENCH_NP)" bench/run
 
 # Static analysis, configured in .clang-tidy and tests/cppcheck.supp; both must be silent.
 lint:
 	cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,performance,portability \
 	    --inline-suppr --library=tests/slabfill.cfg --suppressions-list=tests/cppcheck.supp \
 	    -Iinclude src tests/*.c
-	clang-tidy --quiet --warnings-as-errors='*' src/*.c -- -std=c11 -D_POSIX_C_SOURCE=200809L \
-	    -Iinclude $(PKG_CFLAGS)
-
-# libFuzzer over the command-line, shape, size and hint parsers, and over everything read back
-# from a file (progress record, .npy header, Zarr metadata, JSON), for FUZZ_SECONDS each.
-FUZZ_CFLAGS = -g -O1 -std=c11 -D_POSIX_C_SOURCE=200809L -ffp-contract=off \
-              -fsanitize=fuzzer,address,undefined -DSF_HAVE_HDF5=$(HDF5) \
-              -DSF_HAVE_PNETCDF=$(PNETCDF) -Iinclude $(PKG_CFLAGS)
-tests/fuzz_options: tests/fuzz_options.c src/options.c src/values.c include/*.h
-	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz_options.c src/options.c src/values.c -lm
-
-tests/fuzz_readers: tests/fuzz_readers.c $(LIB_SRC) include/*.h
-	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz_readers.c $(LIB_SRC) $(PKG_LIBS) -lm -lpthread
+	clang-tidy --quiet --warnings-as-errors='*' src/*.c -- $(SF_CFLAGS)
 
 fuzz: tests/fuzz_options tests/fuzz_readers
 	rm -rf tests/fuzz-corpus && mkdir -p tests/fuzz-corpus/options tests/fuzz-corpus/readers
@@ -128,10 +155,20 @@ fuzz: tests/fuzz_options tests/fuzz_readers
 	    -artifact_prefix=tests/fuzz-corpus/ tests/fuzz-corpus/options tests/fuzz-seeds
 	tests/fuzz_readers -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -timeout=10 \
 	    -artifact_prefix=tests/fuzz-corpus/ tests/fuzz-corpus/readers tests/fuzz-readers-seeds
+endif
 
-# BENCH=quick (default, 2-3 minutes) or BENCH=full (the seed's 500x2000x2000); see bench/run.
-bench: deps slabfill
-	@BENCH="$(BENCH)" MPIRUN="$(MPIRUN)" PYTHON="$(PYTHON)" NP="$(BENCH_NP)" bench/run
+# What `make run` and `make check` install (scripts/install-deps tells the sets apart).
+deps:
+	@scripts/install-deps
+
+# libFuzzer over the command-line, shape, size and hint parsers, and over everything read back
+# from a file (progress record, .npy header, Zarr metadata, JSON), for FUZZ_SECONDS each.
+FUZZ_CFLAGS = -g -O1 $(SF_CFLAGS) -fsanitize=fuzzer,address,undefined
+tests/fuzz_options: tests/fuzz_options.c src/options.c src/values.c include/*.h
+	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz_options.c src/options.c src/values.c -lm
+
+tests/fuzz_readers: tests/fuzz_readers.c $(LIB_SRC) include/*.h
+	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz_readers.c $(LIB_SRC) $(SF_LDLIBS)
 
 install: slabfill
 	install -d $(DESTDIR)$(PREFIX)/bin
@@ -143,16 +180,3 @@ clean:
 	rm -rf tests/faults
 
 .PHONY: all deps run check check-slurm lint fuzz bench install clean FORCE
-
-# The value kernels alone, without MPI: tests/fill_dump prints sf_fill's bytes for a few ranges.
-# tests/cross_test.sh compares this build's (slabfill's own values.o, each kernel) with an arm64
-# build's, made with the value kernels' flags and run under qemu-aarch64.
-# Without the cross compiler (scripts/install-deps installs it) there is no arm64 build, and
-# tests/cross_test.sh says it skips.
-CROSS_CC ?= aarch64-linux-gnu-gcc
-FILL_DUMP_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -ffp-contract=off -Iinclude
-tests/fill_dump: tests/fill_dump.c src/values.o include/sf_values.h
-	$(CC) -O2 $(FILL_DUMP_CFLAGS) -o $@ tests/fill_dump.c src/values.o -lm
-tests/fill_dump-aarch64: tests/fill_dump.c src/values.c include/sf_values.h include/sf_philox.h
-	if command -v $(CROSS_CC) >/dev/null; then $(CROSS_CC) -static $(FILL_DUMP_CFLAGS) \
-	    $(VALUES_CFLAGS_1) -o $@ tests/fill_dump.c src/values.c -lm; fi

@@ -159,22 +159,29 @@ wait "$BG"
 rc=$?
 check output-dir-removed-midrun-fails bash -c "[ $rc = 1 ] && grep -qE 'failed: .*gone/' gone.err"
 
-# 7. The output directory made read-only mid-run. Root ignores permission bits, so this runs
-# as user nobody, single rank, without mpirun.
-if [ "$(id -u)" != 0 ]; then
-    skip output-dir-readonly-midrun "needs root to run as another user"
-elif need output-dir-readonly-midrun setpriv; then
-    # nobody may not reach the checkout (a private temp dir, say): run a copy from scratch.
-    mkdir ro && chown nobody ro && chmod 755 "$SCRATCH" && cp "$SLABFILL" ./slabfill-copy
-    setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME=/tmp ./slabfill-copy \
-        "${ARGS[@]}" -o ro/out.npy >ro.out 2>ro.err &
+# 7. The output directory made read-only mid-run; single rank, without mpirun. Root ignores
+# permission bits through CAP_DAC_OVERRIDE (and CAP_DAC_READ_SEARCH), which a user's process
+# never has: as root the run drops both (setpriv), so the kernel refuses it as it would a user.
+# ro_run ARGS...: slabfill in the background, as this user or, as root, without those two.
+ro_run() {
+    if [ "$(id -u)" = 0 ]; then
+        setpriv --bounding-set=-dac_override,-dac_read_search \
+            --inh-caps=-dac_override,-dac_read_search "$SLABFILL" "$@" >ro.out 2>ro.err &
+    else
+        "$SLABFILL" "$@" >ro.out 2>ro.err &
+    fi
     BG=$!
+}
+if [ "$(id -u)" != 0 ] || need output-dir-readonly-midrun setpriv; then
+    mkdir ro
+    ro_run "${ARGS[@]}" -o ro/out.npy
     wait_for ro/.out.npy.partial.progress 5
     chmod 555 ro
     wait "$BG"
     rc=$?
     check output-dir-readonly-midrun-fails bash -c "[ $rc = 1 ] && grep -q 'Permission denied' \
         ro.err && [ ! -e ro/out.npy ]"
+    chmod 755 ro
 fi
 
 # 8. One slice over 2 GiB (24000 x 24000 float32): written in buffer-sized pieces, memory

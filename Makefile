@@ -47,15 +47,16 @@ override SF_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=undefin
 override SF_LDFLAGS += -fsanitize=address,undefined
 endif
 
-LIB_SRC = src/error.c src/values.c src/options.c src/decomp.c src/measure.c src/output.c \
+LIB_SRC = src/error.c src/values.c src/options.c src/plan.c src/measure.c src/output.c \
           src/files.c src/meta.c src/json.c src/lock.c src/digest.c \
           src/summary.c src/pipeline.c src/progress.c src/writeback.c src/job.c src/run.c \
+          src/comm.c src/control.c src/policy.c \
           src/verify.c src/compare.c \
           src/backends.c src/backend_mpiio.c src/backend_zarr.c src/backend_memory.c \
           src/backend_null.c $(if $(filter 1,$(HDF5)),src/backend_hdf5.c) \
           $(if $(filter 1,$(PNETCDF)),src/backend_pnetcdf.c)
 LIB_OBJ = $(LIB_SRC:.c=.o)
-TESTS = tests/philox_test tests/values_test tests/decomp_test tests/options_test \
+TESTS = tests/philox_test tests/values_test tests/plan_test tests/options_test \
         tests/readers_test tests/slabfill-scalar tests/slabfill-faults tests/fill_dump \
         tests/fill_dump-aarch64
 
@@ -64,7 +65,9 @@ all: slabfill
 slabfill: src/main.o libslabfill.a
 	$(CC) $(LDFLAGS) $(SF_LDFLAGS) -o $@ src/main.o libslabfill.a $(LDLIBS) $(SF_LDLIBS)
 
+# Made afresh each time, so that a source file gone from LIB_SRC leaves no object behind in it.
 libslabfill.a: $(LIB_OBJ)
+	rm -f $@
 	$(AR) rcs $@ $(LIB_OBJ)
 
 # Everything is rebuilt when the flags change (SIMD, SANITIZE, CFLAGS, ...), never mixed.

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "sf_meta.h"
+#include "sf_plan.h"
 #include "sf_values.h"
 
 /* What a backend is asked to create. */
@@ -35,11 +36,11 @@ typedef struct sf_backend {
     /* Contract: collective over t->comm. Creates t->path (replacing a leftover partial),
      * records the metadata needed to regenerate every value, and returns a handle. */
     void *(*create)(const sf_target *t);
-    /* Contract: collective; every rank calls it the same number of times. buf holds the box's
-     * values densely in C order; an empty box (zero counts) joins the collective with nothing.
+    /* Contract: collective; every rank calls it the same number of times. buf holds the unit's
+     * values densely in C order; an empty unit (nelem 0) joins the collective with nothing.
      * Returns only once every byte is confirmed written (the count the library reports);
      * dies otherwise. */
-    void (*write)(void *handle, const sf_box *box, const void *buf);
+    void (*write)(void *handle, const sf_unit *u, const void *buf);
     /* Contract: collective; when the target asked for sync, syncs the data to stable storage
      * (MPI_File_sync or fsync); then closes and frees the handle. */
     void (*close)(void *handle);
@@ -69,7 +70,7 @@ typedef struct sf_backend {
      * are there. Dies on I/O failure. */
     void *(*open_read)(MPI_Comm comm, const char *path, const sf_file_meta *meta);
     /* Contract: collective like write; fills buf with the box's values in C order. */
-    void (*read)(void *handle, const sf_box *box, void *buf);
+    void (*read)(void *handle, const sf_unit *u, void *buf);
     /* Contract: collective; closes and frees a handle from open_read. */
     void (*close_read)(void *handle);
 } sf_backend;

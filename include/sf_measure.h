@@ -4,8 +4,9 @@
 
 #include <stdint.h>
 
-/* Contract: wall-clock seconds from an arbitrary origin (MPI_Wtime). */
-double sf_now(void);
+/* Contract: monotonic seconds from an arbitrary origin; safe from any thread (no MPI call), so
+ * the generator thread and the writer share one clock. Dies if the OS has none. */
+double sf_clock(void);
 
 /* Contract: peak resident set size of this process, in bytes: getrusage ru_maxrss (which Linux
  * reports in KiB and macOS in bytes), or, after a successful sf_peak_rss_reset, the high-water

@@ -6,20 +6,26 @@
 
 #include <stdint.h>
 
-#include "sf_decomp.h"
+#include "sf_plan.h"
 #include "sf_values.h"
 
 typedef struct sf_pipeline sf_pipeline;
 
-/* Contract: starts generating the work's units in order. With overlap, a thread generates
- * ahead into two buffers; without, each unit is generated when asked for, into one buffer.
- * spec, shape and work must outlive the pipeline. Dies if memory or the thread cannot be had. */
-sf_pipeline *sf_pipeline_start(const sf_value_spec *spec, const uint64_t shape[3],
-                               const sf_work *work, int overlap);
+/* What fills a unit's buffer: the values of box, dense in C order. Returns 0, or non-zero to
+ * stop the run (the code is kept; see sf_pipeline_next). Called from the generator thread when
+ * there is one, so it makes no MPI calls. */
+typedef int (*sf_producer)(void *ctx, const sf_box *box, void *out);
 
-/* Contract: the values of unit i (i = 0, 1, 2 ... in order) and its box. The buffer stays
- * valid until sf_pipeline_release(p, i). Units past the rank's own are empty. */
-const void *sf_pipeline_next(sf_pipeline *p, uint64_t i, sf_box *box);
+/* Contract: starts producing the plan's units in order. With overlap, a thread produces ahead
+ * into two buffers; without, each unit is produced when asked for, into one buffer. produce,
+ * ctx and plan must outlive the pipeline. Dies if memory or the thread cannot be had. */
+sf_pipeline *sf_pipeline_start(sf_producer produce, void *ctx, const sf_plan *plan,
+                               int overlap);
+
+/* Contract: unit i (i = 0, 1, 2 ... in order; past the rank's own, empty) and its values, or
+ * NULL when the producer returned non-zero for it (*code then holds what it returned). The
+ * buffer stays valid until sf_pipeline_release(p, i). */
+const void *sf_pipeline_next(sf_pipeline *p, uint64_t i, sf_unit *u, int *code);
 
 /* Contract: unit i's buffer may be reused. */
 void sf_pipeline_release(sf_pipeline *p, uint64_t i);
@@ -30,8 +36,5 @@ void sf_pipeline_stop(sf_pipeline *p);
 /* Contract: joins the thread, frees everything, and reports the seconds spent generating and
  * the seconds the caller spent waiting for values (generation not hidden behind I/O). */
 void sf_pipeline_finish(sf_pipeline *p, double *t_gen, double *t_wait);
-
-/* Contract: monotonic seconds, safe from any thread (no MPI call). */
-double sf_clock(void);
 
 #endif

@@ -196,10 +196,10 @@ static hid_t select_box(h5_handle *h, const sf_box *box)
     return mem;
 }
 
-static void h5_write(void *handle, const sf_box *box, const void *buf)
+static void h5_write(void *handle, const sf_unit *u, const void *buf)
 {
     h5_handle *h = handle;
-    hid_t mem = select_box(h, box);
+    hid_t mem = select_box(h, &u->box);
     SF_H5_CHECK(H5Dwrite(h->dset, h->memtype, mem, h->filespace, h->dxpl, buf));
     SF_H5_CHECK(H5Sclose(mem));
 }
@@ -425,10 +425,10 @@ static void *h5_open_read(MPI_Comm comm, const char *path, const sf_file_meta *m
     return h;
 }
 
-static void h5_read(void *handle, const sf_box *box, void *buf)
+static void h5_read(void *handle, const sf_unit *u, void *buf)
 {
     h5_handle *h = handle;
-    hid_t mem = select_box(h, box);
+    hid_t mem = select_box(h, &u->box);
     SF_H5_CHECK(H5Dread(h->dset, h->memtype, mem, h->filespace, h->dxpl, buf));
     SF_H5_CHECK(H5Sclose(mem));
 }

@@ -28,14 +28,11 @@ static void *mem_create(const sf_target *t)
     return h;
 }
 
-static void mem_write(void *handle, const sf_box *box, const void *buf)
+static void mem_write(void *handle, const sf_unit *u, const void *buf)
 {
     mem_handle *h = handle;
-    uint64_t n = box->count[0] * box->count[1] * box->count[2];
-    if (n == 0)
-        return;
-    uint64_t at = ((box->start[0] - h->z0) * h->X + box->start[1]) * h->Y + box->start[2];
-    memcpy(h->data + at * h->es, buf, (size_t)n * h->es);
+    if (u->nelem) /* this rank holds its slices from z0 on */
+        memcpy(h->data + u->offset - h->z0 * h->X * h->Y * h->es, buf, (size_t)u->nbytes);
 }
 
 static void mem_close(void *handle)

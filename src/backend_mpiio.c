@@ -25,7 +25,6 @@ typedef struct {
     MPI_File fh;
     MPI_Datatype type;
     size_t es;
-    uint64_t X, Y;
     int independent, sync;
     char path[4096];
 } npy_handle;
@@ -83,8 +82,6 @@ static void *npy_create(const sf_target *t)
     npy_handle *h = sf_xcalloc(1, sizeof *h);
     h->es = sf_dtype_size(t->spec.dtype);
     h->type = t->spec.dtype == SF_FLOAT64 ? MPI_DOUBLE : MPI_FLOAT;
-    h->X = t->shape[1];
-    h->Y = t->shape[2];
     h->independent = t->independent;
     h->sync = t->sync;
     snprintf(h->path, sizeof h->path, "%s", t->path);
@@ -107,12 +104,11 @@ static void *npy_create(const sf_target *t)
     return h;
 }
 
-static void npy_write(void *handle, const sf_box *box, const void *buf)
+static void npy_write(void *handle, const sf_unit *u, const void *buf)
 {
     npy_handle *h = handle;
-    uint64_t n = box->count[0] * box->count[1] * box->count[2];
-    uint64_t g0 = n ? (box->start[0] * h->X + box->start[1]) * h->Y + box->start[2] : 0;
-    MPI_Offset off = (MPI_Offset)(NPY_DATA_OFFSET + g0 * h->es);
+    const uint64_t n = u->nelem;
+    MPI_Offset off = (MPI_Offset)(NPY_DATA_OFFSET + u->offset);
     MPI_Status st;
     /* The plan caps a unit at 1 GiB, so the element count fits in an int. */
     if (h->independent) {
@@ -302,18 +298,15 @@ static void *npy_open_read(MPI_Comm comm, const char *path, const sf_file_meta *
     SF_MPI_CHECK(MPI_File_set_errhandler(h->fh, MPI_ERRORS_RETURN));
     h->es = sf_dtype_size(meta->spec.dtype);
     h->type = meta->spec.dtype == SF_FLOAT64 ? MPI_DOUBLE : MPI_FLOAT;
-    h->X = meta->shape[1];
-    h->Y = meta->shape[2];
     return h;
 }
 
-static void npy_read(void *handle, const sf_box *box, void *buf)
+static void npy_read(void *handle, const sf_unit *u, void *buf)
 {
     npy_handle *h = handle;
-    uint64_t n = box->count[0] * box->count[1] * box->count[2];
-    uint64_t g0 = n ? (box->start[0] * h->X + box->start[1]) * h->Y + box->start[2] : 0;
+    const uint64_t n = u->nelem;
     MPI_Status st;
-    MPI_Offset off = (MPI_Offset)(NPY_DATA_OFFSET + g0 * h->es);
+    MPI_Offset off = (MPI_Offset)(NPY_DATA_OFFSET + u->offset);
     SF_MPI_CHECK(MPI_File_read_at_all(h->fh, off, buf, (int)n, h->type, &st));
     int got = 0;
     SF_MPI_CHECK(MPI_Get_count(&st, h->type, &got));

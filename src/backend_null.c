@@ -10,9 +10,9 @@ static void *null_create(const sf_target *t)
     return &null_handle;
 }
 
-static void null_write(void *handle, const sf_box *box, const void *buf)
+static void null_write(void *handle, const sf_unit *u, const void *buf)
 {
-    (void)handle, (void)box, (void)buf;
+    (void)handle, (void)u, (void)buf;
 }
 
 static void null_close(void *handle) { (void)handle; }

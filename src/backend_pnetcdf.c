@@ -84,13 +84,13 @@ static void put(nc_handle *h, const MPI_Offset start[3], const MPI_Offset count[
         SF_NC_CHECK(ncmpi_put_vara_float_all(h->ncid, h->varid, start, count, buf));
 }
 
-static void nc_write(void *handle, const sf_box *box, const void *buf)
+static void nc_write(void *handle, const sf_unit *u, const void *buf)
 {
     nc_handle *h = handle;
     MPI_Offset start[3], count[3];
     for (int d = 0; d < 3; d++) {
-        start[d] = (MPI_Offset)box->start[d];
-        count[d] = (MPI_Offset)box->count[d];
+        start[d] = (MPI_Offset)u->box.start[d];
+        count[d] = (MPI_Offset)u->box.count[d];
     }
     const MPI_Offset want = count[0] * count[1] * count[2] * (h->f64 ? 8 : 4);
     if (h->independent && want == 0)
@@ -241,13 +241,13 @@ static void *nc_open_read(MPI_Comm comm, const char *path, const sf_file_meta *m
     return h;
 }
 
-static void nc_read(void *handle, const sf_box *box, void *buf)
+static void nc_read(void *handle, const sf_unit *u, void *buf)
 {
     nc_handle *h = handle;
     MPI_Offset start[3], count[3];
     for (int d = 0; d < 3; d++) {
-        start[d] = (MPI_Offset)box->start[d];
-        count[d] = (MPI_Offset)box->count[d];
+        start[d] = (MPI_Offset)u->box.start[d];
+        count[d] = (MPI_Offset)u->box.count[d];
     }
     if (h->f64)
         SF_NC_CHECK(ncmpi_get_vara_double_all(h->ncid, h->varid, start, count, buf));

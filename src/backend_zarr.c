@@ -155,9 +155,17 @@ static void write_part(zarr_handle *h, const char *path, const char *src, size_t
     }
 }
 
-static void zarr_write(void *handle, const sf_box *box, const void *buf)
+/* Where a unit starts within its chunk: units are whole slices, or one C-order range of g
+ * within one slice (rows [x0, x0+nx), or part of one row). */
+static off_t chunk_offset(const zarr_handle *h, const sf_unit *u)
+{
+    return (off_t)(u->offset - u->box.start[0] * h->X * h->Y * h->es);
+}
+
+static void zarr_write(void *handle, const sf_unit *u, const void *buf)
 {
     zarr_handle *h = handle;
+    const sf_box *box = &u->box;
     const size_t slice_part = box->count[1] * box->count[2] * h->es;
     const char *src = buf;
     for (uint64_t k = 0; k < box->count[0]; k++) {
@@ -171,9 +179,7 @@ static void zarr_write(void *handle, const sf_box *box, const void *buf)
                 sf_die_errno("open", path);
             h->fd_z = z;
         }
-        /* Units are contiguous within a slice: rows [x0, x0+nx), or part of one row. */
-        write_part(h, path, src, slice_part,
-                   (off_t)((box->start[1] * h->Y + box->start[2]) * h->es));
+        write_part(h, path, src, slice_part, chunk_offset(h, u));
         src += slice_part;
     }
 }
@@ -422,9 +428,10 @@ static void *zarr_open_read(MPI_Comm comm, const char *path, const sf_file_meta 
     return h;
 }
 
-static void zarr_read(void *handle, const sf_box *box, void *buf)
+static void zarr_read(void *handle, const sf_unit *u, void *buf)
 {
     zarr_handle *h = handle;
+    const sf_box *box = &u->box;
     const size_t part = box->count[1] * box->count[2] * h->es;
     char *dst = buf;
     for (uint64_t k = 0; k < box->count[0]; k++) {
@@ -433,7 +440,7 @@ static void zarr_read(void *handle, const sf_box *box, void *buf)
         int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
         if (fd < 0)
             sf_die_errno("open", path);
-        off_t off = (off_t)((box->start[1] * h->Y + box->start[2]) * h->es);
+        off_t off = chunk_offset(h, u);
         size_t done = 0;
         while (done < part) {
             ssize_t n = pread(fd, dst + done, part - done, off + (off_t)done);

@@ -1,19 +1,19 @@
 /* job.c - before a run: the output's lock, the checks, and for --resume what the partial
  * really holds; after it, the release. The run itself is src/run.c. */
-#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include "sf_job.h"
 
 #include <assert.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sf_comm.h"
 #include "sf_error.h"
 #include "sf_files.h"
 #include "sf_output.h"
+#include "sf_policy.h"
 #include "sf_progress.h"
 #include "sf_version.h"
 
@@ -157,8 +157,6 @@ static int prepare_rank0(sf_job *job, sf_progress *p, verdict *v)
     return 0;
 }
 
-static int decide_overlap(const sf_options *opt, char *why, size_t len);
-static int decide_stream(const sf_options *opt, const sf_backend *be, char *why, size_t len);
 
 /* Every rank gets rank 0's done flags and digests. Z may exceed INT_MAX: in pieces. */
 static void share_resume(sf_job *job, const sf_progress *p)
@@ -172,11 +170,9 @@ static void share_resume(sf_job *job, const sf_progress *p)
         job->digest = sf_xcalloc(Z, sizeof *job->digest);
     }
     assert(job->done && job->digest);
-    for (uint64_t at = 0; at < Z; at += 1u << 27) {
-        uint64_t n = Z - at < (1u << 27) ? Z - at : (1u << 27);
-        SF_MPI_CHECK(MPI_Bcast(job->done + at, (int)n, MPI_BYTE, 0, MPI_COMM_WORLD));
-        SF_MPI_CHECK(MPI_Bcast(job->digest + at, (int)n, MPI_UINT64_T, 0, MPI_COMM_WORLD));
-    }
+    sf_collective_long(SF_BCAST, job->done, NULL, Z, MPI_BYTE, MPI_OP_NULL, 0, MPI_COMM_WORLD);
+    sf_collective_long(SF_BCAST, job->digest, NULL, Z, MPI_UINT64_T, MPI_OP_NULL, 0,
+                       MPI_COMM_WORLD);
     for (uint64_t z = 0; z < Z; z++)
         job->resumed += job->done[z] != 0;
 }
@@ -188,8 +184,8 @@ int sf_job_prepare(sf_job *job)
     job->digest = NULL;
     job->resumed = 0;
     job->complete = 0;
-    job->overlap = decide_overlap(job->opt, job->overlap_why, sizeof job->overlap_why);
-    job->stream = decide_stream(job->opt, job->be, job->stream_why, sizeof job->stream_why);
+    job->overlap = sf_policy_overlap(job->opt, job->overlap_why, sizeof job->overlap_why);
+    job->stream = sf_policy_stream(job->opt, job->be, job->stream_why, sizeof job->stream_why);
     if (!job->path)
         return 0;
     verdict v; /* rank 0 fills it, every rank receives it */
@@ -231,67 +227,3 @@ void sf_job_release(sf_job *job)
     sf_lock_release(job->lock);
     job->lock = NULL;
 }
-
-/* Cores this process may run on (the affinity mask that mpirun, Slurm or taskset granted, on
- * Linux) and cores online on the node. */
-static void core_counts(int *mine, int *node)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    *node = n > 0 ? (int)n : 1;
-    *mine = *node;
-#if defined(__linux__) && defined(CPU_COUNT)
-    cpu_set_t set;
-    if (sched_getaffinity(0, sizeof set, &set) == 0)
-        *mine = CPU_COUNT(&set);
-#endif
-}
-
-/* Streaming write-out makes each unit wait for the disk, which --no-sync asked not to time. */
-static int decide_stream(const sf_options *opt, const sf_backend *be, char *why, size_t len)
-{
-    if (opt->page_cache == SF_CACHE_KEEP) {
-        snprintf(why, len, "--page-cache keep");
-        return 0;
-    }
-    const char *how = opt->page_cache == SF_CACHE_DROP ? "--page-cache drop" : "auto";
-    if (!be->data_offset) {
-        snprintf(why, len, "%s: backend %s has no single data range to stream", how, be->name);
-        return 0;
-    }
-    if (opt->page_cache == SF_CACHE_AUTO && opt->no_sync) {
-        snprintf(why, len, "auto: --no-sync does not wait for the disk");
-        return 0;
-    }
-    snprintf(why, len, "%s", how);
-    return 1;
-}
-
-static int decide_overlap(const sf_options *opt, char *why, size_t len)
-{
-    if (opt->overlap != SF_OVERLAP_AUTO) {
-        snprintf(why, len, "--overlap %s", opt->overlap == SF_OVERLAP_ON ? "on" : "off");
-        return opt->overlap == SF_OVERLAP_ON;
-    }
-    MPI_Comm node;
-    int on_node, mine, online, spare, all_spare;
-    core_counts(&mine, &online);
-    SF_MPI_CHECK(MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL,
-                                     &node));
-    SF_MPI_CHECK(MPI_Comm_size(node, &on_node));
-    SF_MPI_CHECK(MPI_Comm_free(&node));
-    /* A bound rank needs a second core in its own mask; unbound ranks share the node's cores. */
-    int bound = mine < online;
-    spare = bound ? mine >= 2 : online >= 2 * on_node;
-    SF_MPI_CHECK(MPI_Allreduce(&spare, &all_spare, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD));
-    if (bound)
-        snprintf(why, len, "auto: each rank is bound to %d core%s, %s", mine,
-                 mine == 1 ? "" : "s", all_spare ? "a spare one for the generator thread"
-                                                 : "none spare for a generator thread");
-    else
-        snprintf(why, len, "auto: %d unbound rank%s on %d cores, %s", on_node,
-                 on_node == 1 ? "" : "s", online,
-                 all_spare ? "a spare one each for the generator thread"
-                           : "none spare for a generator thread");
-    return all_spare;
-}
-

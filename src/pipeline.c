@@ -9,13 +9,15 @@
 #include <time.h>
 
 #include "sf_error.h"
+#include "sf_measure.h"
 
 enum { SLOTS = 2 };
 
 struct sf_pipeline {
-    const sf_value_spec *spec;
-    const uint64_t *shape;
-    const sf_work *work;
+    sf_producer produce;
+    void *ctx;
+    const sf_plan *plan;
+    int code[SLOTS]; /* what the producer returned for the unit in each slot */
     int stop;
     int overlap;
     void *buf[SLOTS];
@@ -26,14 +28,6 @@ struct sf_pipeline {
     double t_gen, t_wait;
 };
 
-double sf_clock(void)
-{
-    struct timespec ts;
-    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-        sf_die(__FILE__, __LINE__, "clock_gettime", "%s", strerror(errno));
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 #define PT_CHECK(call)                                                                        \
     do {                                                                                      \
         int pt_rc_ = (call);                                                                  \
@@ -41,18 +35,19 @@ double sf_clock(void)
             sf_die(__FILE__, __LINE__, #call, "%s", strerror(pt_rc_));                        \
     } while (0)
 
-static void generate(sf_pipeline *p, uint64_t i, void *buf)
+static int generate(sf_pipeline *p, uint64_t i, void *buf)
 {
-    sf_box box = sf_work_box(p->work, i);
+    sf_unit u = sf_plan_unit(p->plan, i);
     double t = sf_clock();
-    sf_fill_box(p->spec, p->shape, &box, buf);
+    int code = p->produce(p->ctx, &u.box, buf);
     p->t_gen += sf_clock() - t; /* only the generating thread touches t_gen */
+    return code;
 }
 
 static void *generator(void *arg)
 {
     sf_pipeline *p = arg;
-    for (uint64_t i = 0; i < p->work->nunits; i++) {
+    for (uint64_t i = 0; i < p->plan->nunits; i++) {
         int s = (int)(i % SLOTS), stop;
         PT_CHECK(pthread_mutex_lock(&p->lock));
         while (p->full[s] && !p->stop)
@@ -61,24 +56,27 @@ static void *generator(void *arg)
         PT_CHECK(pthread_mutex_unlock(&p->lock));
         if (stop)
             break;
-        generate(p, i, p->buf[s]);
+        int code = generate(p, i, p->buf[s]);
         PT_CHECK(pthread_mutex_lock(&p->lock));
+        p->code[s] = code;
         p->full[s] = 1;
         PT_CHECK(pthread_cond_broadcast(&p->changed));
         PT_CHECK(pthread_mutex_unlock(&p->lock));
+        if (code != 0)
+            break; /* the producer asked to stop: nothing after this unit is wanted */
     }
     return NULL;
 }
 
-sf_pipeline *sf_pipeline_start(const sf_value_spec *spec, const uint64_t shape[3],
-                               const sf_work *work, int overlap)
+sf_pipeline *sf_pipeline_start(sf_producer produce, void *ctx, const sf_plan *plan,
+                               int overlap)
 {
     sf_pipeline *p = sf_xcalloc(1, sizeof *p);
-    p->spec = spec;
-    p->shape = shape;
-    p->work = work;
-    p->overlap = overlap && work->nunits > 1;
-    size_t bytes = work->nunits ? (size_t)work->unit_elems * sf_dtype_size(spec->dtype) : 1;
+    p->produce = produce;
+    p->ctx = ctx;
+    p->plan = plan;
+    p->overlap = overlap && plan->nunits > 1;
+    size_t bytes = plan->nunits ? (size_t)(plan->unit_elems * plan->elem) : 1;
     for (int s = 0; s < (p->overlap ? SLOTS : 1); s++) {
         p->buf[s] = sf_xaligned(bytes);
     }
@@ -95,30 +93,31 @@ sf_pipeline *sf_pipeline_start(const sf_value_spec *spec, const uint64_t shape[3
     return p;
 }
 
-const void *sf_pipeline_next(sf_pipeline *p, uint64_t i, sf_box *box)
+const void *sf_pipeline_next(sf_pipeline *p, uint64_t i, sf_unit *u, int *code)
 {
-    *box = sf_work_box(p->work, i);
-    if (i >= p->work->nunits)
+    *u = sf_plan_unit(p->plan, i);
+    *code = 0;
+    if (i >= p->plan->nunits)
         return p->buf[0]; /* empty unit: a valid pointer, nothing read */
-    if (!p->overlap) {
-        double t = sf_clock();
-        generate(p, i, p->buf[0]);
-        p->t_wait += sf_clock() - t;
-        return p->buf[0];
-    }
-    int s = (int)(i % SLOTS);
     double t = sf_clock();
-    PT_CHECK(pthread_mutex_lock(&p->lock));
-    while (!p->full[s])
-        PT_CHECK(pthread_cond_wait(&p->changed, &p->lock));
-    PT_CHECK(pthread_mutex_unlock(&p->lock));
+    int s = 0;
+    if (!p->overlap) {
+        *code = generate(p, i, p->buf[0]);
+    } else {
+        s = (int)(i % SLOTS);
+        PT_CHECK(pthread_mutex_lock(&p->lock));
+        while (!p->full[s])
+            PT_CHECK(pthread_cond_wait(&p->changed, &p->lock));
+        *code = p->code[s];
+        PT_CHECK(pthread_mutex_unlock(&p->lock));
+    }
     p->t_wait += sf_clock() - t;
-    return p->buf[s];
+    return *code ? NULL : p->buf[s];
 }
 
 void sf_pipeline_release(sf_pipeline *p, uint64_t i)
 {
-    if (!p->overlap || i >= p->work->nunits)
+    if (!p->overlap || i >= p->plan->nunits)
         return;
     int s = (int)(i % SLOTS);
     PT_CHECK(pthread_mutex_lock(&p->lock));

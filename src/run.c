@@ -13,7 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sf_decomp.h"
+#include "sf_comm.h"
+#include "sf_control.h"
 #include "sf_digest.h"
 #include "sf_error.h"
 #include "sf_fault.h"
@@ -29,11 +30,6 @@
 #ifndef O_NOFOLLOW
 #define O_NOFOLLOW 0
 #endif
-
-static uint64_t slice_bytes(const sf_options *o)
-{
-    return o->shape[1] * o->shape[2] * sf_dtype_size(o->spec.dtype);
-}
 
 static MPI_Info hints_info(const sf_options *o)
 {
@@ -71,38 +67,6 @@ static void print_file_info(const sf_job *job, void *handle)
     fputc('\n', out);
     if (info != MPI_INFO_NULL)
         SF_MPI_CHECK(MPI_Info_free(&info));
-}
-
-/* Rank 0's terminal line: slices done (over all ranks, the resumed ones included) of all,
- * rate and ETA, at most 4 times a second; *last holds the time of the last print. */
-static void progress_line(double *last, uint64_t done, uint64_t total, uint64_t resumed,
-                          double elapsed, uint64_t total_bytes)
-{
-    if (sf_rank() != 0 || (elapsed - *last < 0.25 && done < total))
-        return;
-    *last = elapsed;
-    double fresh = (double)(done - resumed), rate = elapsed > 0 ? fresh / elapsed : 0;
-    double eta = rate > 0 ? (double)(total - done) / rate : 0;
-    fprintf(stderr, "\r\033[K  %llu/%llu slices  %.2f GB/s  ETA %.0f s",
-            (unsigned long long)done, (unsigned long long)total,
-            rate * (double)total_bytes / (double)total / 1e9, eta);
-    fflush(stderr);
-}
-
-static volatile sig_atomic_t stop_signal;
-
-static void on_stop_signal(int sig) { stop_signal = sig; }
-
-/* A clean stop only means something when there is a file to resume; without one the signals
- * keep their default effect. */
-static void catch_signals(int on, struct sigaction old[3])
-{
-    static const int sigs[3] = {SIGTERM, SIGUSR1, SIGINT};
-    struct sigaction sa = {.sa_handler = on_stop_signal};
-    sa.sa_flags = SA_RESTART;
-    sigemptyset(&sa.sa_mask);
-    for (int i = 0; i < 3; i++)
-        SF_SYS_CHECK(sigaction(sigs[i], on ? &sa : &old[i], on ? &old[i] : NULL));
 }
 
 /* What this run has completed (every rank, OR-merged on rank 0 at a checkpoint). */
@@ -145,14 +109,11 @@ static void checkpoint(const sf_job *job, void *h, progress *pr)
 {
     const uint64_t Z = job->opt->shape[0];
     job->be->flush(h);
-    for (uint64_t at = 0; at < Z; at += 1u << 27) {
-        uint64_t n = Z - at < (1u << 27) ? Z - at : (1u << 27);
-        SF_MPI_CHECK(MPI_Reduce(pr->mine + at, pr->all + at, (int)n, MPI_UNSIGNED_CHAR, MPI_MAX,
-                                0, MPI_COMM_WORLD));
-        /* Each slice has one writer; the others hold 0 (or, for resumed ones, the same). */
-        SF_MPI_CHECK(MPI_Reduce(pr->digest + at, pr->digests + at, (int)n, MPI_UINT64_T,
-                                MPI_BOR, 0, MPI_COMM_WORLD));
-    }
+    sf_collective_long(SF_REDUCE, pr->mine, pr->all, Z, MPI_UNSIGNED_CHAR, MPI_MAX, 0,
+                       MPI_COMM_WORLD);
+    /* Each slice has one writer; the others hold 0 (or, for resumed ones, the same). */
+    sf_collective_long(SF_REDUCE, pr->digest, pr->digests, Z, MPI_UINT64_T, MPI_BOR, 0,
+                       MPI_COMM_WORLD);
     if (sf_rank() == 0) {
         check_stored(job, pr);
         sf_progress p = pr->tmpl;
@@ -291,86 +252,61 @@ static sf_writeback *start_writeback(sf_job *job, void *h, int64_t *data_off, ui
     return wb;
 }
 
+/* The built-in producer: slabfill's own values (the value spec, src/values.c). */
+static int fill_values(void *ctx, const sf_box *box, void *out)
+{
+    const sf_options *o = ctx;
+    sf_fill_box(&o->spec, o->shape, box, out);
+    return 0;
+}
+
 /* Everything the loop over units needs. */
 typedef struct {
     sf_job *job;
     void *h;
-    sf_work work;
-    uint64_t ncalls;
+    sf_plan plan;
     sf_pipeline *pipe;
     sf_writeback *wb;
     int64_t data_off;
     sf_digests *digests;
     progress pr;
-    int show;
+    sf_control ctl;
 } run_state;
 
-/* Unit i: generated, written, digested, streamed out; 1 when the ranks agreed to stop. */
-static int one_unit(run_state *rs, uint64_t i, sf_rank_stats *st, double t0, double *last_ckpt,
-                    double *last_show, uint64_t *done_here)
+/* Unit i: produced, written, digested, streamed out, agreed on. */
+static sf_agreement one_unit(run_state *rs, uint64_t i, sf_rank_stats *st)
 {
     sf_job *job = rs->job;
-    const sf_options *o = job->opt;
-    const size_t es = sf_dtype_size(o->spec.dtype);
-    sf_box box;
-    const void *buf = sf_pipeline_next(rs->pipe, i, &box);
-    double t = sf_now();
-    job->be->write(rs->h, &box, buf);
-    const uint64_t nbytes = box.count[0] * box.count[1] * box.count[2] * es;
-    /* Every unit is one C-order range of g: whole slices, whole rows or part of a row. */
-    assert(nbytes == 0 || ((box.count[0] == 1 || box.count[1] == o->shape[1]) &&
-                           (box.count[1] == 1 || box.count[2] == o->shape[2])));
-    sf_writeback_unit(rs->wb, (uint64_t)rs->data_off +
-                                  ((box.start[0] * o->shape[1] + box.start[1]) * o->shape[2] +
-                                   box.start[2]) * es, nbytes);
-    st->t_write += sf_now() - t;
-    if (rs->digests)
-        sf_digests_add(rs->digests, &box, buf);
+    sf_unit u;
+    int code;
+    const void *buf = sf_pipeline_next(rs->pipe, i, &u, &code);
+    if (!buf) /* the producer asked to stop: still join this collective call, with nothing */
+        u = sf_plan_unit(&rs->plan, rs->plan.nunits);
+    double t = sf_clock();
+    job->be->write(rs->h, &u, buf);
+    sf_writeback_unit(rs->wb, (uint64_t)rs->data_off + u.offset, u.nbytes);
+    st->t_write += sf_clock() - t;
+    if (rs->digests && buf)
+        sf_digests_add(rs->digests, &u.box, buf);
     sf_pipeline_release(rs->pipe, i);
-    st->bytes += nbytes;
-    if (i < rs->work.nunits)
+    st->bytes += u.nbytes;
+    if (i < rs->plan.nunits)
         sf_fault_point("unit");
-    sf_zrange fin;
-    if (sf_work_completes(&rs->work, i, &fin)) {
-        memset(rs->pr.mine + fin.z0, 1, fin.nz);
+    if (u.done.nz) {
+        memset(rs->pr.mine + u.done.z0, 1, u.done.nz);
         if (rs->digests)
-            memcpy(rs->pr.digest + fin.z0, sf_digests_table(rs->digests) + fin.z0,
-                   fin.nz * sizeof *rs->pr.digest);
-        *done_here += fin.nz;
+            memcpy(rs->pr.digest + u.done.z0, sf_digests_table(rs->digests) + u.done.z0,
+                   u.done.nz * sizeof *rs->pr.digest);
     }
-    if (rs->show) {
-        uint64_t total = 0;
-        SF_MPI_CHECK(MPI_Allreduce(done_here, &total, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD));
-        progress_line(last_show, job->resumed + total, o->shape[0], job->resumed,
-                      sf_now() - t0, o->shape[0] * slice_bytes(o));
-    }
-    if (!job->path)
-        return 0;
-    /* Every rank agrees, once per unit, whether to checkpoint and whether to stop. */
-    int flags[2] = {stop_signal != 0, sf_rank() == 0 && i + 1 < rs->ncalls &&
-                                          sf_now() - *last_ckpt >= o->checkpoint};
-    SF_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, flags, 2, MPI_INT, MPI_MAX, MPI_COMM_WORLD));
-    if (flags[0] || flags[1]) {
+    sf_agreement a = sf_control_unit(&rs->ctl, i, rs->plan.ncalls, u.done.nz, code);
+    if (job->path && (a.stop || a.checkpoint)) {
         checkpoint(job, rs->h, &rs->pr);
-        *last_ckpt = sf_now();
+        sf_control_checkpointed(&rs->ctl);
     }
-    return flags[0];
+    return a;
 }
 
-/* The units, in order; 1 when stopped by a signal. */
-static int write_units(run_state *rs, sf_rank_stats *st, double t0)
-{
-    double last_ckpt = t0, last_show = 0;
-    uint64_t done_here = 0;
-    int interrupted = 0;
-    for (uint64_t i = 0; i < rs->ncalls && !interrupted; i++)
-        interrupted = one_unit(rs, i, st, t0, &last_ckpt, &last_show, &done_here);
-    if (rs->show && sf_rank() == 0)
-        fputs("\r\033[K", stderr); /* the summary replaces the progress line */
-    return interrupted;
-}
-
-/* This rank's share and the agreed number of collective calls. */
+/* This rank's share and its stats' fixed part. */
 static void plan(run_state *rs, sf_rank_stats *st)
 {
     const sf_options *o = rs->job->opt;
@@ -378,19 +314,15 @@ static void plan(run_state *rs, sf_rank_stats *st)
     SF_MPI_CHECK(MPI_Comm_rank(MPI_COMM_WORLD, &rank));
     SF_MPI_CHECK(MPI_Comm_size(MPI_COMM_WORLD, &nranks));
     const size_t es = sf_dtype_size(o->spec.dtype);
-    rs->work = sf_work_make(o->shape, es, o->slab, o->buffer, rs->job->done, nranks, rank);
-    rs->ncalls = rs->work.nunits;
-    SF_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &rs->ncalls, 1, MPI_UINT64_T, MPI_MAX,
-                               MPI_COMM_WORLD));
+    rs->plan = sf_plan_make(o->shape, es, o->slab, o->buffer, rs->job->done, nranks, rank);
     char host[MPI_MAX_PROCESSOR_NAME] = "";
     int hostlen = 0;
     SF_MPI_CHECK(MPI_Get_processor_name(host, &hostlen));
-    *st = (sf_rank_stats){.z0 = rs->work.nplans ? rs->work.plans[0].zr.z0 : o->shape[0]};
-    for (int k = 0; k < rs->work.nplans; k++)
-        st->nz += rs->work.plans[k].zr.nz;
+    *st = (sf_rank_stats){.z0 = rs->plan.nruns ? rs->plan.runs[0].z0 : o->shape[0]};
+    for (int k = 0; k < rs->plan.nruns; k++)
+        st->nz += rs->plan.runs[k].nz;
     memcpy(st->host, host, sizeof st->host - 1); /* truncating long host names is fine here */
-    snprintf(st->kernel, sizeof st->kernel, "%s", sf_kernel_name());
-    st->unit_bytes = rs->work.unit_elems * es;
+    st->unit_bytes = rs->plan.unit_elems * es;
 }
 
 /* The end of a run that was not stopped: check, verify, rename. */
@@ -427,7 +359,7 @@ static int already_complete(const sf_job *job, sf_rank_stats *st, uint64_t *disk
     return SF_EXIT_OK;
 }
 
-static void report_stop(const sf_job *job, const progress *pr)
+static void report_stop(const sf_job *job, const progress *pr, int sig)
 {
     uint64_t n = 0, Z = job->opt->shape[0];
     for (uint64_t z = 0; sf_rank() == 0 && z < Z; z++)
@@ -435,59 +367,67 @@ static void report_stop(const sf_job *job, const progress *pr)
     if (sf_rank() == 0)
         fprintf(stderr, "slabfill: stopped by signal %d after %llu of %llu slices, all synced "
                 "and recorded in %s; run the same command with --resume to finish (exit status "
-                "%d)\n", (int)stop_signal, (unsigned long long)n, (unsigned long long)Z,
-                job->record, SF_EXIT_INTERRUPTED);
+                "%d)\n", sig, (unsigned long long)n, (unsigned long long)Z, job->record,
+                SF_EXIT_INTERRUPTED);
+}
+
+/* Opens the partial, runs the units, closes: the timed part of a run. */
+static sf_agreement run_units(run_state *rs, const sf_target *target, sf_rank_stats *st)
+{
+    sf_job *job = rs->job;
+    const sf_options *o = job->opt;
+    progress_init(job, &rs->pr);
+    if (job->path)
+        rs->digests = sf_digests_new(o->shape, sf_dtype_size(o->spec.dtype));
+    rs->h = open_partial(job, target, &rs->pr);
+    print_file_info(job, rs->h);
+    rs->wb = start_writeback(job, rs->h, &rs->data_off, st->unit_bytes);
+    rs->pipe = sf_pipeline_start(fill_values, (void *)o, &rs->plan, job->overlap);
+    sf_agreement a = {0};
+    for (uint64_t i = 0; i < rs->plan.ncalls && !a.stop; i++)
+        a = one_unit(rs, i, st);
+    sf_control_end(&rs->ctl);
+    if (a.stop)
+        sf_pipeline_stop(rs->pipe);
+    sf_pipeline_finish(rs->pipe, &st->t_gen, &st->t_wait);
+    double tc = sf_clock();
+    sf_writeback_close(rs->wb);
+    job->be->close(rs->h);
+    st->t_close = sf_clock() - tc;
+    SF_MPI_CHECK(MPI_Barrier(MPI_COMM_WORLD));
+    return a;
 }
 
 int sf_job_run(sf_job *job, sf_rank_stats *st, uint64_t *disk_bytes, sf_verify_result *verify)
 {
     const sf_options *o = job->opt;
-    run_state rs = {.job = job};
-    struct sigaction old[3];
     if (job->complete)
         return already_complete(job, st, disk_bytes);
-    stop_signal = 0;
-    if (job->path)
-        catch_signals(1, old);
+    run_state rs = {.job = job};
+    /* A progress line for a person watching: rank 0 on a terminal, table format, not -q. */
+    int show = sf_rank() == 0 && o->verbosity >= 0 && o->format == SF_FORMAT_TABLE &&
+               isatty(STDERR_FILENO);
     SF_MPI_CHECK(MPI_Barrier(MPI_COMM_WORLD));
-    double t0 = sf_now();
+    sf_control_begin(&rs.ctl, MPI_COMM_WORLD, job->path != NULL, o->checkpoint, show,
+                     o->shape[0], job->resumed, o->shape[0] * o->shape[1] * o->shape[2] *
+                     sf_dtype_size(o->spec.dtype));
     if (job->done)
         check_claimed(job);
+    rs.ctl.resumed = job->resumed; /* the read-back may have found slices to write again */
     plan(&rs, st);
     sf_target target = {.comm = MPI_COMM_WORLD, .path = job->path ? job->partial : NULL,
                         .spec = o->spec, .z0 = st->z0, .nz = st->nz, .info = hints_info(o),
                         .independent = o->independent, .sync = !o->no_sync,
                         .resume = job->done != NULL};
     memcpy(target.shape, o->shape, sizeof target.shape);
-    progress_init(job, &rs.pr);
-    if (job->path)
-        rs.digests = sf_digests_new(o->shape, sf_dtype_size(o->spec.dtype));
-    rs.h = open_partial(job, &target, &rs.pr);
-    print_file_info(job, rs.h);
-    rs.wb = start_writeback(job, rs.h, &rs.data_off, st->unit_bytes);
-    rs.pipe = sf_pipeline_start(&o->spec, o->shape, &rs.work, job->overlap);
-    /* A progress line for a person watching: rank 0 on a terminal, table format, not -q. */
-    rs.show = sf_rank() == 0 && o->verbosity >= 0 && o->format == SF_FORMAT_TABLE &&
-              isatty(STDERR_FILENO);
-    SF_MPI_CHECK(MPI_Bcast(&rs.show, 1, MPI_INT, 0, MPI_COMM_WORLD));
-    int interrupted = write_units(&rs, st, t0);
-    if (interrupted)
-        sf_pipeline_stop(rs.pipe);
-    sf_pipeline_finish(rs.pipe, &st->t_gen, &st->t_wait);
-    double tc = sf_now();
-    sf_writeback_close(rs.wb);
-    job->be->close(rs.h);
-    st->t_close = sf_now() - tc;
-    SF_MPI_CHECK(MPI_Barrier(MPI_COMM_WORLD));
-    if (job->path)
-        catch_signals(0, old);
-    int status = interrupted ? SF_EXIT_INTERRUPTED : SF_EXIT_OK;
-    if (interrupted)
-        report_stop(job, &rs.pr);
+    sf_agreement a = run_units(&rs, &target, st);
+    int status = a.stop ? SF_EXIT_INTERRUPTED : SF_EXIT_OK;
+    if (a.stop)
+        report_stop(job, &rs.pr, a.signal);
     else if (job->path)
         status = commit(job, verify);
-    st->t_total = sf_now() - t0;
-    sf_work_free(&rs.work);
+    st->t_total = sf_clock() - rs.ctl.t0;
+    sf_plan_free(&rs.plan);
     sf_digests_free(rs.digests);
     progress_free(&rs.pr);
     if (target.info != MPI_INFO_NULL)

@@ -6,28 +6,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sf_decomp.h"
+#include "sf_comm.h"
 #include "sf_digest.h"
 #include "sf_error.h"
 #include "sf_fault.h"
+#include "sf_measure.h"
+#include "sf_plan.h"
 #include "sf_version.h"
 
 /* The first mismatching element of a unit, by flat index, and how many there are. */
-static uint64_t compare_unit(const char *got, const char *want, const sf_box *box, size_t es,
-                             const uint64_t shape[3], uint64_t *first)
+static uint64_t compare_unit(const char *got, const char *want, const sf_unit *u, size_t es,
+                             uint64_t *first)
 {
-    const uint64_t n = box->count[0] * box->count[1] * box->count[2];
-    if (memcmp(got, want, (size_t)n * es) == 0)
+    if (memcmp(got, want, (size_t)u->nbytes) == 0)
         return 0;
     uint64_t mism = 0;
-    const uint64_t ny = box->count[2], nx = box->count[1];
-    for (uint64_t j = 0; j < n; j++) {
+    for (uint64_t j = 0; j < u->nelem; j++) { /* a unit is one C-order range of g */
         if (memcmp(got + j * es, want + j * es, es) == 0)
             continue;
         mism++;
-        uint64_t z = box->start[0] + j / (nx * ny), x = box->start[1] + (j / ny) % nx;
-        uint64_t g = (z * shape[1] + x) * shape[2] + box->start[2] + j % ny;
-        *first = g < *first ? g : *first;
+        *first = u->g0 + j < *first ? u->g0 + j : *first;
     }
     return mism;
 }
@@ -42,7 +40,7 @@ int sf_verify_file(const sf_backend *be, const char *path, uint64_t buffer, int 
     if (!be->inspect)
         return sf_error("backend %s writes no file to verify", be->name);
     char err[1024] = "";
-    double t0 = MPI_Wtime();
+    double t0 = sf_clock();
     if (sf_inspect_bcast(MPI_COMM_WORLD, be, path, &res->meta, err, sizeof err) != 0)
         return sf_error("cannot verify %s: %s", path, err);
     if (strcmp(res->meta.value_spec, SF_VALUE_SPEC) != 0)
@@ -51,18 +49,19 @@ int sf_verify_file(const sf_backend *be, const char *path, uint64_t buffer, int 
     void *h = be->open_read(MPI_COMM_WORLD, path, &res->meta);
     const sf_value_spec *spec = &res->meta.spec;
     const size_t es = sf_dtype_size(spec->dtype);
-    sf_plan plan = sf_plan_make(res->meta.shape, es, 1, buffer, nranks,
+    sf_plan plan = sf_plan_make(res->meta.shape, es, 1, buffer, NULL, nranks,
                                 (rank + shift) % nranks);
     char *got = sf_xaligned(plan.nunits ? plan.unit_elems * es : 0);
     char *want = sf_xaligned(plan.nunits ? plan.unit_elems * es : 0);
     uint64_t mism = 0, first = UINT64_MAX, values = 0;
     for (uint64_t i = 0; i < plan.ncalls; i++) {
-        sf_box box = sf_plan_box(&plan, i);
-        be->read(h, &box, got);
-        sf_fill_box(spec, res->meta.shape, &box, want);
-        values += box.count[0] * box.count[1] * box.count[2];
-        mism += compare_unit(got, want, &box, es, res->meta.shape, &first);
+        sf_unit u = sf_plan_unit(&plan, i);
+        be->read(h, &u, got);
+        sf_fill_box(spec, res->meta.shape, &u.box, want);
+        values += u.nelem;
+        mism += compare_unit(got, want, &u, es, &first);
     }
+    sf_plan_free(&plan);
     free(got);
     free(want);
     be->close_read(h);
@@ -77,18 +76,8 @@ int sf_verify_file(const sf_backend *be, const char *path, uint64_t buffer, int 
         res->first[1] = first / Y % X;
         res->first[2] = first % Y;
     }
-    res->seconds = MPI_Wtime() - t0;
+    res->seconds = sf_clock() - t0;
     return 0;
-}
-
-/* OR of Z flags over ranks, on every rank; Z may exceed INT_MAX, so in pieces. */
-static void or_flags(unsigned char *flags, uint64_t Z)
-{
-    for (uint64_t at = 0; at < Z; at += 1u << 30) {
-        uint64_t n = Z - at < (1u << 30) ? Z - at : (1u << 30);
-        SF_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, flags + at, (int)n, MPI_UNSIGNED_CHAR, MPI_MAX,
-                                   MPI_COMM_WORLD));
-    }
 }
 
 uint64_t sf_verify_digests(const sf_backend *be, const char *path, const sf_file_meta *meta,
@@ -103,26 +92,23 @@ uint64_t sf_verify_digests(const sf_backend *be, const char *path, const sf_file
     unsigned char *skip = sf_xmalloc(Z ? Z : 1), *bad = sf_xcalloc(Z, 1);
     for (uint64_t z = 0; z < Z; z++)
         skip[z] = !claimed[z];
-    sf_work w = sf_work_make(meta->shape, es, 1, buffer, skip, nranks, rank);
-    uint64_t ncalls = w.nunits;
-    SF_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &ncalls, 1, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD));
+    sf_plan plan = sf_plan_make(meta->shape, es, 1, buffer, skip, nranks, rank);
     void *h = be->open_read(MPI_COMM_WORLD, path, meta);
-    char *buf = sf_xaligned(w.nunits ? w.unit_elems * es : 0);
+    char *buf = sf_xaligned(plan.nunits ? plan.unit_elems * es : 0);
     sf_digests *d = sf_digests_new(meta->shape, es);
-    for (uint64_t i = 0; i < ncalls; i++) {
-        sf_box box = sf_work_box(&w, i);
-        be->read(h, &box, buf);
-        sf_zrange fin;
-        if (sf_digests_add(d, &box, buf) && sf_work_completes(&w, i, &fin))
-            for (uint64_t z = fin.z0; z < fin.z0 + fin.nz; z++)
-                bad[z] = sf_digests_table(d)[z] != digest[z];
+    for (uint64_t i = 0; i < plan.ncalls; i++) {
+        sf_unit u = sf_plan_unit(&plan, i);
+        be->read(h, &u, buf);
+        sf_digests_add(d, &u.box, buf);
+        for (uint64_t z = u.done.z0; z < u.done.z0 + u.done.nz; z++)
+            bad[z] = sf_digests_table(d)[z] != digest[z];
         sf_fault_point("readback");
     }
     be->close_read(h);
     sf_digests_free(d);
     free(buf);
-    sf_work_free(&w);
-    or_flags(bad, Z);
+    sf_plan_free(&plan);
+    sf_collective_long(SF_ALLREDUCE, bad, NULL, Z, MPI_UNSIGNED_CHAR, MPI_MAX, 0, MPI_COMM_WORLD);
     uint64_t n = 0;
     for (uint64_t z = 0; z < Z; z++) {
         n += bad[z];

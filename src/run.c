@@ -323,6 +323,7 @@ static void plan(run_state *rs, sf_rank_stats *st)
         st->nz += rs->plan.runs[k].nz;
     memcpy(st->host, host, sizeof st->host - 1); /* truncating long host names is fine here */
     st->unit_bytes = rs->plan.unit_elems * es;
+    snprintf(st->kernel, sizeof st->kernel, "%s", sf_kernel_name());
 }
 
 /* The end of a run that was not stopped: check, verify, rename. */

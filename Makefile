@@ -53,8 +53,7 @@ LIB_SRC = src/error.c src/values.c src/options.c src/plan.c src/measure.c src/ou
           src/comm.c src/control.c src/policy.c \
           src/verify.c src/compare.c \
           src/backends.c src/backend_mpiio.c src/backend_zarr.c src/backend_memory.c \
-          src/backend_null.c $(if $(filter 1,$(HDF5)),src/backend_hdf5.c) \
-          $(if $(filter 1,$(PNETCDF)),src/backend_pnetcdf.c)
+          src/backend_null.c src/backend_hdf5.c src/backend_pnetcdf.c
 LIB_OBJ = $(LIB_SRC:.c=.o)
 TESTS = tests/philox_test tests/values_test tests/plan_test tests/options_test \
         tests/readers_test tests/slabfill-scalar tests/slabfill-faults tests/fill_dump \

@@ -25,14 +25,27 @@ typedef struct {
     int resume;           /* open the existing partial and keep its data, do not create */
 } sf_target;
 
+/* One row of the article's comparison (--compare) that a backend runs. */
+typedef struct {
+    int order;          /* where it comes among all backends' rows (the article's order) */
+    const char *label;  /* e.g. "hdf5 (ex3)" */
+    sf_dtype dtype;
+    sf_dist dist;
+} sf_article_row;
+
 typedef struct sf_backend {
     const char *name;
+    const char *missing;     /* non-NULL: left out of this build by this make variable
+                                ("HDF5=0"); the row has nothing but its name, extension,
+                                description and this */
     const char *extension;   /* default output is "slab" + extension; NULL: writes no file */
     int directory;           /* the output is a directory store, not a file */
     int mpiio;               /* opens its file through MPI-IO (whose path limit then applies) */
     const char *magic;       /* the format's first bytes, checked before any MPI-IO open */
     size_t magic_len;
-    const char *description; /* one line for the README and --compare */
+    const char *description; /* one line for the README and --help */
+    const sf_article_row *article; /* the rows of the article's comparison it runs ... */
+    int narticle;                  /* ... and how many (0: none) */
     /* Contract: collective over t->comm. Creates t->path (replacing a leftover partial),
      * records the metadata needed to regenerate every value, and returns a handle. */
     void *(*create)(const sf_target *t);
@@ -103,14 +116,26 @@ int sf_extent_check(const char *path, const sf_file_meta *meta, uint64_t data_of
 int sf_meta_agrees(const char *path, const sf_file_meta *meta, const uint64_t shape[3],
                    size_t elem, char *err, size_t errlen);
 
-/* Contract: for a backend that exists in slabfill but was left out of this build, the make
- * variable that left it out ("HDF5=0"); NULL otherwise. */
-const char *sf_backend_missing(const char *name);
-
-/* Contract: the backend called name, or NULL. */
+/* Contract: the backend called name, or NULL. Its row may say it is missing. */
 const sf_backend *sf_backend_find(const char *name);
 
-/* Contract: NULL-terminated table of every built-in backend, default first. */
+/* Contract: the default backend: the first row built in. */
+const sf_backend *sf_backend_default(void);
+
+/* Optional operations, one wrapper each: what a backend without them means. */
+/* Contract: the hints the MPI library reports for the open file, or MPI_INFO_NULL. */
+static inline MPI_Info sf_backend_file_info(const sf_backend *be, void *h)
+{
+    return be->file_info ? be->file_info(h) : MPI_INFO_NULL;
+}
+/* Contract: where value 0 lies in the file when the values are one range, else -1. */
+static inline int64_t sf_backend_data_offset(const sf_backend *be, void *h)
+{
+    return be->data_offset ? be->data_offset(h) : -1;
+}
+
+/* Contract: NULL-terminated table of every backend slabfill has, built in or not (missing),
+ * the default first among those built in. */
 extern const sf_backend *const sf_backends[];
 
 #endif

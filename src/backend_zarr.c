@@ -75,15 +75,24 @@ static void write_meta(const zarr_handle *h, const sf_target *t)
      * xarray refuses the store and ncdump invents _zdim_N names. _NCZARR_ATTR gives NCZarr the
      * integers' type: it would take an array's from its first element, so that "shape":
      * [100, 1000, 1000] (a byte, then too large) failed to open at all. xarray hides both. */
-    snprintf(text, sizeof text,
-             "{\n    \"_ARRAY_DIMENSIONS\": [\"z\", \"x\", \"y\"],\n"
-             "    \"generator\": \"%s\",\n    \"value_spec\": \"%s\",\n"
-             "    \"seed\": %" PRIu64 ",\n    \"distribution\": \"%s\",\n"
-             "    \"dtype\": \"%s\",\n    \"shape\": [%" PRIu64 ", %" PRIu64 ", %" PRIu64 "],\n"
-             "    \"slabfill_version\": \"%s\",\n"
-             "    \"_NCZARR_ATTR\": {\"types\": {\"seed\": \"<u8\", \"shape\": \"<u8\"}}\n}\n",
-             SF_GENERATOR, SF_VALUE_SPEC, t->spec.seed, sf_dist_name(t->spec.dist),
-             sf_dtype_name(t->spec.dtype), t->shape[0], t->shape[1], t->shape[2], SF_VERSION);
+    int n = snprintf(text, sizeof text,
+                     "{\n    \"_ARRAY_DIMENSIONS\": [\"z\", \"x\", \"y\"],\n");
+    sf_meta_word w[SF_META_NWORDS];
+    sf_file_meta meta = sf_meta_of(t->shape, &t->spec);
+    sf_meta_words(&meta, w);
+    for (int k = 0; k < SF_META_NWORDS; k++) { /* names and numbers: nothing to escape */
+        char *at = text + n;
+        size_t left = sizeof text - (size_t)n;
+        if (w[k].nums == 3)
+            n += snprintf(at, left, "    \"%s\": [%" PRIu64 ", %" PRIu64 ", %" PRIu64 "],\n",
+                          w[k].key, w[k].num[0], w[k].num[1], w[k].num[2]);
+        else if (w[k].nums)
+            n += snprintf(at, left, "    \"%s\": %" PRIu64 ",\n", w[k].key, w[k].num[0]);
+        else
+            n += snprintf(at, left, "    \"%s\": \"%s\",\n", w[k].key, w[k].text);
+    }
+    snprintf(text + n, sizeof text - (size_t)n, "    \"_NCZARR_ATTR\": {\"types\": {\"seed\": "
+             "\"<u8\", \"shape\": \"<u8\"}}\n}\n");
     snprintf(p, sizeof p, "%s/.zattrs", h->dir);
     sf_write_new(p, text, strlen(text));
 }
@@ -291,12 +300,6 @@ static int zattrs_member(const sf_json_member *m, void *ctx, char *err, size_t e
     char text[96];
     uint64_t s[3];
     const char *v = m->kind == SF_JSON_STRING ? m->str : "(not a string)";
-    if (!strcmp(m->key, "generator")) {
-        if (m->kind == SF_JSON_STRING && !strcmp(m->str, SF_GENERATOR))
-            return 0;
-        snprintf(err, errlen, "generator is not \"%s\"", SF_GENERATOR);
-        return -1;
-    }
     if (!strcmp(m->key, "seed")) {
         v = "(not an unsigned integer)";
         if (m->kind == SF_JSON_NUMBER && m->is_uint) {
@@ -461,11 +464,15 @@ static void zarr_read(void *handle, const sf_unit *u, void *buf)
 
 static void zarr_close_read(void *handle) { free(handle); }
 
+static const sf_article_row ARTICLE[] = {{6, "zarr", SF_FLOAT32, SF_NORMAL}};
+
 const sf_backend sf_backend_zarr = {
     .name = "zarr",
     .extension = ".zarr",
     .directory = 1,
     .description = "Zarr v2 directory store, one chunk file per z-slice, POSIX I/O",
+    .article = ARTICLE,
+    .narticle = 1,
     .create = zarr_create,
     .write = zarr_write,
     .close = zarr_close,

@@ -1,4 +1,6 @@
-/* backends.c - the one table of built-in backends. The first entry is the default. */
+/* backends.c - the one table of backends, and what every backend shares: finding one by name
+ * or by its file's extension, and the checks of a file's extent and metadata. The first row
+ * built in is the default. A backend left out of the build keeps its row (it says so). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,33 +11,20 @@
 #include "sf_files.h"
 #include "sf_options.h"
 
-#ifndef SF_HAVE_HDF5
-#define SF_HAVE_HDF5 1
-#endif
-#ifndef SF_HAVE_PNETCDF
-#define SF_HAVE_PNETCDF 1
-#endif
-
 extern const sf_backend sf_backend_hdf5, sf_backend_pnetcdf, sf_backend_mpiio, sf_backend_zarr,
     sf_backend_memory, sf_backend_null;
 
 const sf_backend *const sf_backends[] = {
-#if SF_HAVE_HDF5
-    &sf_backend_hdf5,
-#endif
-#if SF_HAVE_PNETCDF
-    &sf_backend_pnetcdf,
-#endif
-    &sf_backend_mpiio, &sf_backend_zarr, &sf_backend_memory, &sf_backend_null, NULL,
+    &sf_backend_hdf5, &sf_backend_pnetcdf, &sf_backend_mpiio, &sf_backend_zarr,
+    &sf_backend_memory, &sf_backend_null, NULL,
 };
 
-const char *sf_backend_missing(const char *name)
+const sf_backend *sf_backend_default(void)
 {
-    if (!SF_HAVE_HDF5 && strcmp(name, "hdf5") == 0)
-        return "HDF5=0";
-    if (!SF_HAVE_PNETCDF && strcmp(name, "pnetcdf") == 0)
-        return "PNETCDF=0";
-    return NULL;
+    int i = 0;
+    while (sf_backends[i]->missing)
+        i++; /* mpiio and the rest are always built in */
+    return sf_backends[i];
 }
 
 const sf_backend *sf_backend_for_path(const char *path)

@@ -18,22 +18,29 @@
 #include "sf_summary.h"
 #include "sf_version.h"
 
-static const struct {
-    const char *label, *backend;
-    sf_dtype dtype;
-    sf_dist dist;
-} rows[] = {
-    /* ex1 used np.random.rand (uniform float64); ex2 and ex3 standard_normal float32. */
-    {"memory float64 (ex1)", "memory", SF_FLOAT64, SF_UNIFORM},
-    {"memory float32 (ex2)", "memory", SF_FLOAT32, SF_NORMAL},
-    {"hdf5 (ex3)", "hdf5", SF_FLOAT32, SF_NORMAL},
-    {"pnetcdf", "pnetcdf", SF_FLOAT32, SF_NORMAL},
-    {"mpiio/npy (memmap)", "mpiio", SF_FLOAT32, SF_NORMAL},
-    {"zarr", "zarr", SF_FLOAT32, SF_NORMAL},
-};
-enum { NROWS = sizeof rows / sizeof *rows };
+enum { MAX_ROWS = 8 };
+
+/* Every backend's rows of the article's comparison, in the article's order. Returns how many. */
+static int collect_rows(const sf_article_row *rows[MAX_ROWS], const sf_backend *be[MAX_ROWS])
+{
+    int n = 0;
+    for (int i = 0; sf_backends[i]; i++)
+        for (int k = 0; k < sf_backends[i]->narticle && n < MAX_ROWS; k++, n++) {
+            const sf_article_row *r = &sf_backends[i]->article[k];
+            int at = n;
+            for (; at > 0 && rows[at - 1]->order > r->order; at--) { /* insertion sort */
+                rows[at] = rows[at - 1];
+                be[at] = be[at - 1];
+            }
+            rows[at] = r;
+            be[at] = sf_backends[i];
+        }
+    return n;
+}
 
 typedef struct {
+    const sf_article_row *row;
+    const sf_backend *be;
     sf_options opt;
     sf_run_info info;
     sf_totals totals;
@@ -42,7 +49,8 @@ typedef struct {
     sf_job job; /* prepared before the first row runs, so a bad row touches nothing */
 } row_result;
 
-static void print_table(const sf_options *opt, row_result *res, int nranks, int reset_ok)
+static void print_table(const sf_options *opt, row_result *res, int nrows, int nranks,
+                        int reset_ok)
 {
     char m1[32], m2[32];
     printf("slabfill %s --compare: the experiment of the article that started slabfill (README) "
@@ -60,12 +68,12 @@ static void print_table(const sf_options *opt, row_result *res, int nranks, int 
                "the first row's is shown; run one backend per process for the others.\n\n");
     printf("%-22s %13s %19s %16s %14s %13s %11s\n", "Approach", "Elapsed time",
            "Calculated storage", "Peak memory", "(largest rank)", "File storage", "Bandwidth");
-    for (int i = 0; i < NROWS; i++) {
+    for (int i = 0; i < nrows; i++) {
         const sf_totals *t = &res[i].totals;
         char file[32] = "n/a";
         if (res[i].info.file)
             snprintf(file, sizeof file, "%.2f GB", (double)res[i].info.file_disk_bytes / 1e9);
-        printf("%-22s %11.2f s %16.2f GB %16s %14s %13s %6.3f GB/s\n", rows[i].label,
+        printf("%-22s %11.2f s %16.2f GB %16s %14s %13s %6.3f GB/s\n", res[i].row->label,
                t->elapsed, (double)t->calc_bytes / 1e9,
                res[i].peak_valid ? sf_summary_mem(t->rss_sum, m1, sizeof m1) : "n/a",
                res[i].peak_valid ? sf_summary_mem(t->rss_max, m2, sizeof m2) : "n/a", file,
@@ -76,89 +84,104 @@ static void print_table(const sf_options *opt, row_result *res, int nranks, int 
            opt->keep ? "Files kept (--keep)." : "Files removed after each row (--keep keeps them).");
 }
 
+/* Every row's job, prepared (locked, checked) before the first row touches anything. */
+static int prepare_rows(const sf_options *opt, row_result *res, int nrows)
+{
+    for (int i = 0; i < nrows; i++) {
+        const sf_backend *be = res[i].be;
+        if (be->missing) {
+            for (int k = 0; k < i; k++) /* the rows prepared so far hold their outputs' locks */
+                sf_job_release(&res[k].job);
+            return sf_error("--compare needs every backend, and %s was not built in (make %s)",
+                            be->name, be->missing);
+        }
+        res[i].opt = *opt;
+        res[i].opt.backend = be->name;
+        res[i].opt.spec.dtype = res[i].row->dtype;
+        res[i].opt.spec.dist = res[i].row->dist;
+        if (be->extension)
+            snprintf(res[i].path, sizeof res[i].path, "slabfill-compare%s", be->extension);
+        res[i].job = (sf_job){.opt = &res[i].opt, .be = be,
+                              .path = be->extension ? res[i].path : NULL};
+        int rc = sf_job_prepare(&res[i].job);
+        if (rc) {
+            for (int k = 0; k < i; k++)
+                sf_job_release(&res[k].job);
+            return rc;
+        }
+    }
+    return 0;
+}
+
+/* One row: its own peak memory (the high-water mark reset first), its run, its totals; its
+ * file removed unless --keep. Returns the run's status. */
+static int run_row(const sf_options *opt, row_result *r, int first, int nranks, int *reset_ok)
+{
+    int mine = sf_peak_rss_reset(), all = 0;
+    SF_MPI_CHECK(MPI_Allreduce(&mine, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD));
+    *reset_ok &= all;
+    r->peak_valid = first || *reset_ok; /* the first row's peak is its own even without one */
+    sf_job *job = &r->job;
+    sf_rank_stats st;
+    r->info = (sf_run_info){.opt = &r->opt, .backend = r->be->name, .file = job->path,
+                            .nranks = nranks, .overlap_used = job->overlap};
+    snprintf(r->info.overlap_why, sizeof r->info.overlap_why, "%s", job->overlap_why);
+    int rc = sf_job_run(job, &st, &r->info.file_disk_bytes, NULL);
+    r->info.stream_used = job->stream;
+    snprintf(r->info.stream_why, sizeof r->info.stream_why, "%s", job->stream_why);
+    sf_job_release(job);
+    if (rc != SF_EXIT_OK)
+        return rc;
+    sf_rank_stats *gathered = sf_summary_gather(&st, nranks);
+    if (gathered) {
+        r->totals = sf_summary_totals(&r->info, gathered);
+        if (job->path && !opt->keep)
+            sf_output_remove(job->path);
+    }
+    free(gathered);
+    SF_MPI_CHECK(MPI_Barrier(MPI_COMM_WORLD));
+    return SF_EXIT_OK;
+}
+
+static void print_records(const sf_options *opt, row_result *res, int nrows)
+{
+    if (opt->format == SF_FORMAT_CSV)
+        sf_summary_record(stdout, &res[0].info, &res[0].totals, SF_FORMAT_CSV, 1,
+                          res[0].row->label);
+    for (int i = 0; i < nrows; i++) {
+        if (!res[i].peak_valid)
+            res[i].totals.rss_max = res[i].totals.rss_min = res[i].totals.rss_sum = 0;
+        sf_summary_record(stdout, &res[i].info, &res[i].totals, opt->format, 0,
+                          res[i].row->label);
+    }
+}
+
 int sf_compare_run(const sf_options *opt)
 {
     int rank, nranks;
     SF_MPI_CHECK(MPI_Comm_rank(MPI_COMM_WORLD, &rank));
     SF_MPI_CHECK(MPI_Comm_size(MPI_COMM_WORLD, &nranks));
-    row_result *res = sf_xcalloc(NROWS, sizeof *res);
-
-    /* Check every row's output before the first row touches anything. */
-    const sf_backend *be[NROWS];
-    for (int i = 0; i < NROWS; i++) {
-        be[i] = sf_backend_find(rows[i].backend);
-        if (!be[i]) {
-            free(res);
-            return sf_error("--compare needs every backend, and %s was not built in (make %s)",
-                            rows[i].backend, sf_backend_missing(rows[i].backend));
-        }
-        res[i].opt = *opt;
-        res[i].opt.backend = rows[i].backend;
-        res[i].opt.spec.dtype = rows[i].dtype;
-        res[i].opt.spec.dist = rows[i].dist;
-        if (be[i]->extension)
-            snprintf(res[i].path, sizeof res[i].path, "slabfill-compare%s", be[i]->extension);
-        res[i].job = (sf_job){.opt = &res[i].opt, .be = be[i],
-                              .path = be[i]->extension ? res[i].path : NULL};
-        int rc = sf_job_prepare(&res[i].job);
-        if (rc) { /* the rows prepared so far hold their outputs' locks */
-            for (int k = 0; k < i; k++)
-                sf_job_release(&res[k].job);
-            free(res);
-            return rc;
-        }
+    const sf_article_row *rows[MAX_ROWS];
+    const sf_backend *be[MAX_ROWS];
+    const int nrows = collect_rows(rows, be);
+    row_result *res = sf_xcalloc(MAX_ROWS, sizeof *res);
+    for (int i = 0; i < nrows; i++) {
+        res[i].row = rows[i];
+        res[i].be = be[i];
     }
-
-    int reset_ok = 1;
-    for (int i = 0; i < NROWS; i++) {
-        int mine = sf_peak_rss_reset(), all = 0;
-        SF_MPI_CHECK(MPI_Allreduce(&mine, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD));
-        reset_ok &= all;
-        res[i].peak_valid = i == 0 || reset_ok;
-
-        sf_job job = res[i].job;
-        sf_rank_stats st;
-        res[i].info = (sf_run_info){.opt = &res[i].opt, .backend = be[i]->name,
-                                    .file = job.path, .nranks = nranks,
-                                    .overlap_used = job.overlap};
-        snprintf(res[i].info.overlap_why, sizeof res[i].info.overlap_why, "%s",
-                 job.overlap_why);
-        int run_rc = sf_job_run(&job, &st, &res[i].info.file_disk_bytes, NULL);
-        res[i].info.stream_used = job.stream;
-        snprintf(res[i].info.stream_why, sizeof res[i].info.stream_why, "%s", job.stream_why);
-        sf_job_release(&job);
-        if (run_rc != SF_EXIT_OK) { /* stopped by a signal: the message is printed */
-            for (int k = i + 1; k < NROWS; k++)
-                sf_job_release(&res[k].job);
-            free(res);
-            return SF_EXIT_INTERRUPTED;
-        }
-        sf_rank_stats *gathered = sf_summary_gather(&st, nranks);
-        if (rank == 0) {
-            res[i].totals = sf_summary_totals(&res[i].info, gathered);
-            if (job.path && !opt->keep)
-                sf_output_remove(job.path);
-        }
-        free(gathered);
-        SF_MPI_CHECK(MPI_Barrier(MPI_COMM_WORLD));
+    int rc = prepare_rows(opt, res, nrows), reset_ok = 1;
+    for (int i = 0; rc == 0 && i < nrows; i++) {
+        rc = run_row(opt, &res[i], i == 0, nranks, &reset_ok);
+        for (int k = i + 1; rc && k < nrows; k++) /* stopped by a signal: the message is out */
+            sf_job_release(&res[k].job);
     }
-
-    if (rank == 0 && opt->verbosity >= 0) {
-        if (opt->format == SF_FORMAT_TABLE) {
-            print_table(opt, res, nranks, reset_ok);
-        } else {
-            if (opt->format == SF_FORMAT_CSV)
-                sf_summary_record(stdout, &res[0].info, &res[0].totals, SF_FORMAT_CSV, 1,
-                                  rows[0].label);
-            for (int i = 0; i < NROWS; i++) {
-                if (!res[i].peak_valid)
-                    res[i].totals.rss_max = res[i].totals.rss_min = res[i].totals.rss_sum = 0;
-                sf_summary_record(stdout, &res[i].info, &res[i].totals, opt->format, 0,
-                                  rows[i].label);
-            }
-        }
+    if (rc == 0 && rank == 0 && opt->verbosity >= 0) {
+        if (opt->format == SF_FORMAT_TABLE)
+            print_table(opt, res, nrows, nranks, reset_ok);
+        else
+            print_records(opt, res, nrows);
         fflush(stdout);
     }
     free(res);
-    return SF_EXIT_OK;
+    return rc;
 }

@@ -42,12 +42,30 @@
 #include "sf_summary.h"
 #include "sf_version.h"
 
-static int backend_names(char *buf, size_t len)
+/* The backends built in, as a list for messages. */
+static const char *backend_names(char *buf, size_t len)
 {
     size_t used = 0;
+    buf[0] = '\0';
     for (int i = 0; sf_backends[i] && used < len; i++)
-        used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "",
-                                 sf_backends[i]->name);
+        if (!sf_backends[i]->missing)
+            used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
+                                     sf_backends[i]->name);
+    return buf;
+}
+
+/* The backend --backend names (or the default), or an exit status after saying why not. */
+static int choose_backend(const sf_options *opt, const sf_backend **out)
+{
+    char names[256];
+    const sf_backend *be = opt->backend ? sf_backend_find(opt->backend) : sf_backend_default();
+    if (!be)
+        return sf_error("unknown --backend '%s'; accepted: %s", opt->backend,
+                        backend_names(names, sizeof names));
+    if (be->missing)
+        return sf_error("backend %s was not built in (this build used make %s); built in: %s",
+                        be->name, be->missing, backend_names(names, sizeof names));
+    *out = be;
     return 0;
 }
 
@@ -97,13 +115,9 @@ static void print_verify(const sf_options *opt, const char *backend, const sf_ve
 static int verify_command(const sf_options *opt)
 {
     const sf_backend *be = sf_backend_for_path(opt->verify_path);
-    size_t plen = strlen(opt->verify_path);
-    if (!be && ((plen > 3 && !strcmp(opt->verify_path + plen - 3, ".h5") &&
-                 sf_backend_missing("hdf5")) ||
-                (plen > 3 && !strcmp(opt->verify_path + plen - 3, ".nc") &&
-                 sf_backend_missing("pnetcdf"))))
-        return sf_error("cannot verify '%s': its backend was not built in (make HDF5=0 or "
-                        "PNETCDF=0)", opt->verify_path);
+    if (be && be->missing)
+        return sf_error("cannot verify '%s': its backend %s was not built in (this build used "
+                        "make %s)", opt->verify_path, be->name, be->missing);
     if (!be)
         return sf_error("cannot tell the format of '%s'; accepted: a .h5, .nc, .npy or .zarr "
                         "file written by slabfill", opt->verify_path);
@@ -156,16 +170,10 @@ static int run(int argc, char **argv)
     if (opt.compare)
         return sf_compare_run(&opt);
 
-    const sf_backend *be = opt.backend ? sf_backend_find(opt.backend) : sf_backends[0];
-    if (!be) {
-        char names[256];
-        backend_names(names, sizeof names);
-        const char *why = sf_backend_missing(opt.backend);
-        if (why)
-            return sf_error("backend %s was not built in (this build used make %s); built in: "
-                            "%s", opt.backend, why, names);
-        return sf_error("unknown --backend '%s'; accepted: %s", opt.backend, names);
-    }
+    const sf_backend *be = NULL;
+    int rc = choose_backend(&opt, &be);
+    if (rc)
+        return rc;
     char path[4096];
     if (be->extension)
         snprintf(path, sizeof path, "%s", opt.output ? opt.output : "slab");
@@ -184,7 +192,7 @@ static int run(int argc, char **argv)
             return sf_error("--summary-file: %s", why);
     }
     sf_job job = {.opt = &opt, .be = be, .path = be->extension ? path : NULL};
-    int rc = sf_job_prepare(&job);
+    rc = sf_job_prepare(&job);
     if (rc)
         return rc;
 

@@ -3,11 +3,12 @@
  *
  *   slabfill-progress 2
  *   backend hdf5
+ *   generator philox4x32-10     (then the array's words in the order of sf_meta_words)
  *   value_spec slabfill-values-3
  *   seed 8317129687099337836
- *   shape 500x2000x2000
- *   dtype float32
  *   distribution normal
+ *   dtype float32
+ *   shape 500x2000x2000
  *   done 111111000000...        (one character per z-slice)
  *   xxh3 0123456789abcdef...    (16 hex digits per complete slice, in z order)
  */
@@ -40,15 +41,14 @@ int sf_progress_name(const char *partial, char *buf, size_t len)
 /* The record's text, in memory: it is written with one write call. */
 static char *format(const sf_progress *p, size_t *len)
 {
-    const sf_file_meta *m = &p->meta;
-    const uint64_t Z = m->shape[0];
+    const uint64_t Z = p->meta.shape[0];
     char *t = sf_xmalloc(HEADER_MAX + 18 * (size_t)Z);
-    int n = snprintf(t, HEADER_MAX,
-                     "slabfill-progress 2\nbackend %s\nvalue_spec %s\nseed %" PRIu64 "\n"
-                     "shape %" PRIu64 "x%" PRIu64 "x%" PRIu64 "\ndtype %s\ndistribution %s\n"
-                     "done ", p->backend, m->value_spec, m->spec.seed, m->shape[0],
-                     m->shape[1], m->shape[2], sf_dtype_name(m->spec.dtype),
-                     sf_dist_name(m->spec.dist));
+    sf_meta_word w[SF_META_NWORDS];
+    sf_meta_words(&p->meta, w);
+    int n = snprintf(t, HEADER_MAX, "slabfill-progress 2\nbackend %s\n", p->backend);
+    for (int k = 0; k < SF_META_NWORDS - 1; k++) /* slabfill_version is for people, not here */
+        n += snprintf(t + n, HEADER_MAX - (size_t)n, "%s %s\n", w[k].key, w[k].text);
+    n += snprintf(t + n, HEADER_MAX - (size_t)n, "done ");
     size_t at = (size_t)n;
     for (uint64_t z = 0; z < Z; z++)
         t[at++] = p->done[z] ? '1' : '0';
@@ -152,7 +152,8 @@ int sf_progress_parse(const char *text, size_t len, const char *path, uint64_t m
     memcpy(copy, text, len);
     copy[len] = '\0';
     const char *end = copy + len, *what = "its first line is not 'slabfill-progress 2'";
-    static const char *const keys[] = {"value_spec", "seed", "shape", "dtype", "distribution"};
+    sf_meta_word w[SF_META_NWORDS];
+    sf_meta_words(&p->meta, w); /* only for the words' names, in order */
     char *v;
     if (strlen(copy) != len) {
         what = "it holds a NUL byte";
@@ -165,11 +166,11 @@ int sf_progress_parse(const char *text, size_t len, const char *path, uint64_t m
         strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789") != strlen(v))
         goto bad;
     memcpy(p->backend, v, strlen(v) + 1);
-    for (int i = 0; i < 5; i++) {
+    for (int k = 0; k < SF_META_NWORDS - 1; k++) {
         what = why;
-        snprintf(why, sizeof why, "the line '%s ...' is missing or out of order", keys[i]);
-        if (!(v = line_value(&at, keys[i])) || sf_meta_set(&p->meta, keys[i], v, why,
-                                                           sizeof why) != 0)
+        snprintf(why, sizeof why, "the line '%s ...' is missing or out of order", w[k].key);
+        if (!(v = line_value(&at, w[k].key)) || sf_meta_set(&p->meta, w[k].key, v, why,
+                                                             sizeof why) != 0)
             goto bad;
     }
     if (sf_meta_complete(&p->meta, why, sizeof why) != 0)

@@ -43,6 +43,10 @@ int sf_verify_file(const sf_backend *be, const char *path, uint64_t buffer, int 
     double t0 = sf_clock();
     if (sf_inspect_bcast(MPI_COMM_WORLD, be, path, &res->meta, err, sizeof err) != 0)
         return sf_error("cannot verify %s: %s", path, err);
+    if (strcmp(res->meta.generator, SF_GENERATOR) != 0)
+        return sf_error("cannot verify %s: its values were produced by '%s', and this slabfill "
+                        "can regenerate only its own generator's ('%s')", path,
+                        res->meta.generator, SF_GENERATOR);
     if (strcmp(res->meta.value_spec, SF_VALUE_SPEC) != 0)
         return sf_error("cannot verify %s: it was written under value spec '%s', and this "
                         "slabfill generates '%s'", path, res->meta.value_spec, SF_VALUE_SPEC);

@@ -30,6 +30,7 @@ static void meta_words(void)
         {"shape", "1x1x1x1"}, {"shape", "-1x2x3"}, {"shape", "1x2x3 "}, {"dtype", "float16"},
         {"dtype", "Float32"}, {"dtype", ""}, {"distribution", "gaussian"},
         {"distribution", "normal "}, {"value_spec", ""}, {"value_spec", "a b"},
+        {"generator", ""}, {"generator", "a\"b"}, {"generator", "x\ny"},
         {"value_spec", "0123456789012345678901234567890123456789012345678901234567890123"}};
     int refused = 0;
     char err[SF_ERRLEN];
@@ -48,7 +49,8 @@ static void meta_words(void)
              sf_meta_set(&m, "shape", "3x4x5", err, sizeof err) == 0 &&
              sf_meta_set(&m, "dtype", "float64", err, sizeof err) == 0 &&
              sf_meta_set(&m, "distribution", "uniform", err, sizeof err) == 0 &&
-             sf_meta_set(&m, "generator", "anything", err, sizeof err) == 0 &&
+             sf_meta_set(&m, "generator", SF_GENERATOR, err, sizeof err) == 0 &&
+             sf_meta_set(&m, "slabfill_version", "anything", err, sizeof err) == 0 &&
              sf_meta_set(&m, "value_spec", SF_VALUE_SPEC, err, sizeof err) == 0 &&
              sf_meta_complete(&m, err, sizeof err) == 0;
     sf_value_spec spec = {.seed = UINT64_MAX, .dtype = SF_FLOAT64, .dist = SF_UNIFORM};
@@ -58,11 +60,16 @@ static void meta_words(void)
     sf_test(sf_meta_set(&m, "seed", "1", err, sizeof err) != 0, "meta-refuses-a-word-twice",
             "accepted");
     sf_file_meta part = {.seen = 0};
+    sf_meta_set(&part, "generator", "g", err, sizeof err);
+    sf_meta_set(&part, "value_spec", "v", err, sizeof err);
     sf_meta_set(&part, "seed", "1", err, sizeof err);
+    sf_meta_set(&part, "distribution", "normal", err, sizeof err);
+    sf_meta_set(&part, "dtype", "float32", err, sizeof err);
     sf_test(sf_meta_complete(&part, err, sizeof err) != 0 && strstr(err, "shape"),
             "meta-names-the-missing-word", "%s", err);
     sf_file_meta big = {.seen = 0};
     ok = sf_meta_set(&big, "shape", "1152921504606846976x2x2", err, sizeof err) == 0 &&
+         sf_meta_set(&big, "generator", "g", err, sizeof err) == 0 &&
          sf_meta_set(&big, "dtype", "float64", err, sizeof err) == 0 &&
          sf_meta_set(&big, "seed", "1", err, sizeof err) == 0 &&
          sf_meta_set(&big, "distribution", "normal", err, sizeof err) == 0 &&

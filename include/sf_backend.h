@@ -16,8 +16,7 @@ typedef struct {
     MPI_Comm comm;
     const char *path;     /* where to write: the partial name, renamed by the driver; NULL for
                              backends without a file */
-    uint64_t shape[3];
-    sf_value_spec spec;
+    sf_file_meta meta;    /* the array: shape, spec and the words the file records */
     uint64_t z0, nz;      /* this rank's slices, for backends that keep them */
     MPI_Info info;        /* hints for MPI_File_open, may be MPI_INFO_NULL */
     int independent;      /* independent instead of collective I/O, where both exist */

@@ -144,7 +144,7 @@ static void *h5_create(const sf_target *t)
 {
     h5_handle *h = sf_xcalloc(1, sizeof *h);
     hid_t fapl = file_access(t->comm, t->info);
-    int f64 = t->spec.dtype == SF_FLOAT64;
+    int f64 = t->meta.spec.dtype == SF_FLOAT64;
     h->memtype = f64 ? H5T_NATIVE_DOUBLE : H5T_NATIVE_FLOAT;
     h->sync = t->sync;
     h->dxpl = SF_H5_CHECK(H5Pcreate(H5P_DATASET_XFER));
@@ -165,9 +165,9 @@ static void *h5_create(const sf_target *t)
     SF_H5_CHECK(H5Pclose(fcpl));
     SF_H5_CHECK(H5Pclose(fapl));
     hid_t scales[3];
-    create_scales(h->file, t->shape, scales);
+    create_scales(h->file, t->meta.shape, scales);
 
-    hsize_t dims[3] = {t->shape[0], t->shape[1], t->shape[2]};
+    hsize_t dims[3] = {t->meta.shape[0], t->meta.shape[1], t->meta.shape[2]};
     hid_t space = SF_H5_CHECK(H5Screate_simple(3, dims, NULL));
     hid_t dcpl = SF_H5_CHECK(H5Pcreate(H5P_DATASET_CREATE));
     SF_H5_CHECK(H5Pset_layout(dcpl, H5D_CONTIGUOUS));
@@ -180,15 +180,14 @@ static void *h5_create(const sf_target *t)
     h->filespace = space;
 
     sf_meta_word w[SF_META_NWORDS];
-    sf_file_meta meta = sf_meta_of(t->shape, &t->spec);
-    sf_meta_words(&meta, w);
+    sf_meta_words(&t->meta, w);
     for (int k = 0; k < SF_META_NWORDS; k++) {
         if (w[k].nums)
             attr_u64(h->dset, w[k].key, w[k].num, (hsize_t)w[k].nums);
         else
             attr_string(h->dset, w[k].key, w[k].text);
     }
-    attach_scales(h->dset, t->shape, scales);
+    attach_scales(h->dset, t->meta.shape, scales);
     return h;
 }
 

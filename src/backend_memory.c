@@ -15,10 +15,10 @@ typedef struct {
 static void *mem_create(const sf_target *t)
 {
     mem_handle *h = sf_xcalloc(1, sizeof *h);
-    h->es = sf_dtype_size(t->spec.dtype);
+    h->es = sf_dtype_size(t->meta.spec.dtype);
     h->z0 = t->z0;
-    h->X = t->shape[1];
-    h->Y = t->shape[2];
+    h->X = t->meta.shape[1];
+    h->Y = t->meta.shape[2];
     size_t bytes = (size_t)(t->nz * h->X * h->Y) * h->es;
     /* malloc, not calloc: like np.zeros, pages become resident only as they are filled. */
     h->data = malloc(bytes ? bytes : 1);

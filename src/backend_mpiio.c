@@ -35,11 +35,10 @@ static void npy_header(const sf_target *t, char *hdr)
     char dict[NPY_DATA_OFFSET];
     int n = snprintf(dict, sizeof dict,
                      "{'descr': '<f%zu', 'fortran_order': False, 'shape': (%" PRIu64 ", %" PRIu64
-                     ", %" PRIu64 "), } # slabfill", sf_dtype_size(t->spec.dtype), t->shape[0],
-                     t->shape[1], t->shape[2]);
+                     ", %" PRIu64 "), } # slabfill", sf_dtype_size(t->meta.spec.dtype), t->meta.shape[0],
+                     t->meta.shape[1], t->meta.shape[2]);
     sf_meta_word w[SF_META_NWORDS];
-    sf_file_meta meta = sf_meta_of(t->shape, &t->spec);
-    sf_meta_words(&meta, w);
+    sf_meta_words(&t->meta, w);
     for (int k = 0; k < SF_META_NWORDS && n >= 0 && n < (int)sizeof dict; k++)
         n += snprintf(dict + n, sizeof dict - (size_t)n, " %s=%s", w[k].key, w[k].text);
     const int hlen = NPY_DATA_OFFSET - 10; /* after magic(6) + version(2) + length(2) */
@@ -80,8 +79,8 @@ static void confirm(const npy_handle *h, MPI_Status *st, MPI_Datatype type, uint
 static void *npy_create(const sf_target *t)
 {
     npy_handle *h = sf_xcalloc(1, sizeof *h);
-    h->es = sf_dtype_size(t->spec.dtype);
-    h->type = t->spec.dtype == SF_FLOAT64 ? MPI_DOUBLE : MPI_FLOAT;
+    h->es = sf_dtype_size(t->meta.spec.dtype);
+    h->type = t->meta.spec.dtype == SF_FLOAT64 ? MPI_DOUBLE : MPI_FLOAT;
     h->independent = t->independent;
     h->sync = t->sync;
     snprintf(h->path, sizeof h->path, "%s", t->path);

@@ -44,7 +44,7 @@ static void put_text(int ncid, int varid, const char *name, const char *value)
 static void *nc_create(const sf_target *t)
 {
     nc_handle *h = sf_xcalloc(1, sizeof *h);
-    h->f64 = t->spec.dtype == SF_FLOAT64;
+    h->f64 = t->meta.spec.dtype == SF_FLOAT64;
     h->independent = t->independent;
     h->sync = t->sync;
     snprintf(h->path, sizeof h->path, "%s", t->path);
@@ -59,15 +59,14 @@ static void *nc_create(const sf_target *t)
     int dims[3];
     static const char *names[3] = {"z", "x", "y"};
     for (int d = 0; d < 3; d++)
-        SF_NC_CHECK(ncmpi_def_dim(h->ncid, names[d], (MPI_Offset)t->shape[d], &dims[d]));
+        SF_NC_CHECK(ncmpi_def_dim(h->ncid, names[d], (MPI_Offset)t->meta.shape[d], &dims[d]));
     SF_NC_CHECK(ncmpi_def_var(h->ncid, "data", h->f64 ? NC_DOUBLE : NC_FLOAT, 3, dims,
                               &h->varid));
     /* Every byte is written once by us, so the fill pass would only double the I/O. */
     SF_NC_CHECK(ncmpi_set_fill(h->ncid, NC_NOFILL, NULL));
 
     sf_meta_word w[SF_META_NWORDS];
-    sf_file_meta meta = sf_meta_of(t->shape, &t->spec);
-    sf_meta_words(&meta, w);
+    sf_meta_words(&t->meta, w);
     for (int k = 0; k < SF_META_NWORDS; k++) {
         const unsigned long long num[3] = {w[k].num[0], w[k].num[1], w[k].num[2]};
         if (w[k].nums)

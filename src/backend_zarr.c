@@ -68,7 +68,7 @@ static void write_meta(const zarr_handle *h, const sf_target *t)
              "    \"fill_value\": null,\n    \"filters\": null,\n    \"order\": \"C\",\n"
              "    \"shape\": [%" PRIu64 ", %" PRIu64 ", %" PRIu64 "],\n"
              "    \"zarr_format\": 2\n}\n",
-             t->shape[1], t->shape[2], h->es, t->shape[0], t->shape[1], t->shape[2]);
+             t->meta.shape[1], t->meta.shape[2], h->es, t->meta.shape[0], t->meta.shape[1], t->meta.shape[2]);
     snprintf(p, sizeof p, "%s/.zarray", h->dir);
     sf_write_new(p, text, strlen(text));
     /* _ARRAY_DIMENSIONS names the axes as xarray and netCDF-C's NCZarr read them; without it
@@ -78,8 +78,7 @@ static void write_meta(const zarr_handle *h, const sf_target *t)
     int n = snprintf(text, sizeof text,
                      "{\n    \"_ARRAY_DIMENSIONS\": [\"z\", \"x\", \"y\"],\n");
     sf_meta_word w[SF_META_NWORDS];
-    sf_file_meta meta = sf_meta_of(t->shape, &t->spec);
-    sf_meta_words(&meta, w);
+    sf_meta_words(&t->meta, w);
     for (int k = 0; k < SF_META_NWORDS; k++) { /* names and numbers: nothing to escape */
         char *at = text + n;
         size_t left = sizeof text - (size_t)n;
@@ -101,9 +100,9 @@ static void *zarr_create(const sf_target *t)
 {
     zarr_handle *h = sf_xcalloc(1, sizeof *h);
     h->comm = t->comm;
-    h->es = sf_dtype_size(t->spec.dtype);
-    h->X = t->shape[1];
-    h->Y = t->shape[2];
+    h->es = sf_dtype_size(t->meta.spec.dtype);
+    h->X = t->meta.shape[1];
+    h->Y = t->meta.shape[2];
     h->fd = -1;
     h->sync = t->sync;
     if (snprintf(h->dir, sizeof h->dir, "%s/data", t->path) >= (int)sizeof h->dir)

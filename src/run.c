@@ -417,10 +417,9 @@ int sf_job_run(sf_job *job, sf_rank_stats *st, uint64_t *disk_bytes, sf_verify_r
     rs.ctl.resumed = job->resumed; /* the read-back may have found slices to write again */
     plan(&rs, st);
     sf_target target = {.comm = MPI_COMM_WORLD, .path = job->path ? job->partial : NULL,
-                        .spec = o->spec, .z0 = st->z0, .nz = st->nz, .info = hints_info(o),
-                        .independent = o->independent, .sync = !o->no_sync,
-                        .resume = job->done != NULL};
-    memcpy(target.shape, o->shape, sizeof target.shape);
+                        .meta = sf_meta_of(o->shape, &o->spec), .z0 = st->z0, .nz = st->nz,
+                        .info = hints_info(o), .independent = o->independent,
+                        .sync = !o->no_sync, .resume = job->done != NULL};
     sf_agreement a = run_units(&rs, &target, st);
     int status = a.stop ? SF_EXIT_INTERRUPTED : SF_EXIT_OK;
     if (a.stop)

@@ -30,6 +30,8 @@ typedef struct {
     int stream;            /* whether units are streamed out of the page cache (--page-cache);
                               sf_job_run turns it off if the backend reports no data range */
     char stream_why[96];   /* how that was decided */
+    /* Filled by sf_job_run: */
+    uint64_t disk_bytes;   /* rank 0: what the final output occupies on disk */
 } sf_job;
 
 /* Contract: collective. Decides --page-cache, and --overlap (auto: the generator thread runs
@@ -48,14 +50,19 @@ typedef struct {
 int sf_job_prepare(sf_job *job);
 
 /* Contract: collective. Runs a prepared job and fills this rank's stats, and on rank 0 the
- * on-disk size of the final output. A resume first reads back every slice its record claims
+ * on-disk size of the final output (job->disk_bytes). A resume first reads back every slice its record claims
  * and writes again any whose digest differs. With opt->verify, fills *verify (else leaves it
  * alone). Returns SF_EXIT_OK; SF_EXIT_FAILURE when verification found mismatches (the data
  * stays under its partial name); or SF_EXIT_INTERRUPTED after a SIGTERM, SIGUSR1 or SIGINT,
  * once the current unit is written, synced and recorded. Dies on I/O failure (a short write
  * included), and when the closed partial fails its final check; the final name then holds
  * nothing, or the complete file of an earlier run. */
-int sf_job_run(sf_job *job, sf_rank_stats *st, uint64_t *disk_bytes, sf_verify_result *verify);
+int sf_job_run(sf_job *job, sf_rank_stats *st, sf_verify_result *verify);
+
+/* Contract: what a run of job was, for its summary: backend, file and its size on disk,
+ * resumed slices, and how overlap and page cache were decided. The rest of info is zeroed,
+ * but for the rank count. */
+void sf_job_describe(const sf_job *job, sf_run_info *info);
 
 /* Contract: releases the lock and frees what sf_job_prepare allocated. */
 void sf_job_release(sf_job *job);

@@ -123,12 +123,8 @@ static int run_row(const sf_options *opt, row_result *r, int first, int nranks, 
     r->peak_valid = first || *reset_ok; /* the first row's peak is its own even without one */
     sf_job *job = &r->job;
     sf_rank_stats st;
-    r->info = (sf_run_info){.opt = &r->opt, .backend = r->be->name, .file = job->path,
-                            .nranks = nranks, .overlap_used = job->overlap};
-    snprintf(r->info.overlap_why, sizeof r->info.overlap_why, "%s", job->overlap_why);
-    int rc = sf_job_run(job, &st, &r->info.file_disk_bytes, NULL);
-    r->info.stream_used = job->stream;
-    snprintf(r->info.stream_why, sizeof r->info.stream_why, "%s", job->stream_why);
+    int rc = sf_job_run(job, &st, NULL);
+    sf_job_describe(job, &r->info);
     sf_job_release(job);
     if (rc != SF_EXIT_OK)
         return rc;

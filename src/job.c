@@ -218,6 +218,16 @@ int sf_job_prepare(sf_job *job)
     return 0;
 }
 
+void sf_job_describe(const sf_job *job, sf_run_info *info)
+{
+    *info = (sf_run_info){.opt = job->opt, .backend = job->be->name, .file = job->path,
+                          .file_disk_bytes = job->disk_bytes, .resumed = job->resumed,
+                          .overlap_used = job->overlap, .stream_used = job->stream};
+    SF_MPI_CHECK(MPI_Comm_size(MPI_COMM_WORLD, &info->nranks));
+    snprintf(info->overlap_why, sizeof info->overlap_why, "%s", job->overlap_why);
+    snprintf(info->stream_why, sizeof info->stream_why, "%s", job->stream_why);
+}
+
 void sf_job_release(sf_job *job)
 {
     free(job->done);

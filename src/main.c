@@ -154,6 +154,76 @@ static int verify_command(const sf_options *opt)
     return v.mismatches ? SF_EXIT_FAILURE : SF_EXIT_OK;
 }
 
+/* The output path: -o, or "slab" and the backend's extension. An exit status when the options
+ * ask a backend without a file for one. */
+static int output_path(const sf_options *opt, const sf_backend *be, char *path, size_t len)
+{
+    if (!be->extension && (opt->output || opt->resume || opt->verify))
+        return sf_error("backend %s writes no file; -o, --resume and --verify do not apply",
+                        be->name);
+    if (be->extension && opt->output)
+        snprintf(path, len, "%s", opt->output);
+    else if (be->extension)
+        snprintf(path, len, "slab%s", be->extension);
+    return 0;
+}
+
+/* --summary-file's directory must exist and be writable; appending to the file is fine. */
+static int check_summary_file(const sf_options *opt)
+{
+    char why[SF_ERRLEN + 4096];
+    int bad = 0;
+    if (!opt->summary_file)
+        return 0;
+    if (sf_rank() == 0)
+        bad = sf_output_check(opt->summary_file, 0, 0, 1, 1, why, sizeof why);
+    SF_MPI_CHECK(MPI_Bcast(&bad, 1, MPI_INT, 0, MPI_COMM_WORLD));
+    return bad ? sf_error("--summary-file: %s", why) : 0;
+}
+
+/* What follows a run: the verify verdict, the summary, the summary file's record. */
+static void after_run(const sf_options *opt, const sf_job *job, const sf_run_info *info,
+                      const sf_rank_stats *st, const sf_verify_result *v, int rc)
+{
+    sf_rank_stats *all = sf_summary_gather(st, info->nranks);
+    if (rc == SF_EXIT_FAILURE && sf_rank() == 0) /* only verification returns this */
+        fprintf(stderr, "slabfill: verify found %llu mismatching values, the first at (z=%llu, "
+                "x=%llu, y=%llu); the data stays under its partial name, not %s\n",
+                (unsigned long long)v->mismatches, (unsigned long long)v->first[0],
+                (unsigned long long)v->first[1], (unsigned long long)v->first[2], job->path);
+    if (all && opt->verbosity >= 0 && rc == SF_EXIT_OK && !job->complete)
+        sf_summary_print(stdout, info, all);
+    if (all && opt->summary_file && rc == SF_EXIT_OK && !job->complete) {
+        sf_totals t = sf_summary_totals(info, all);
+        sf_summary_append(opt->summary_file, info, &t);
+    }
+    free(all);
+}
+
+/* One run of one backend: the default command. */
+static int run_command(const sf_options *opt)
+{
+    const sf_backend *be = NULL;
+    char path[4096];
+    int rc = choose_backend(opt, &be);
+    if (!rc)
+        rc = output_path(opt, be, path, sizeof path);
+    if (!rc)
+        rc = check_summary_file(opt);
+    sf_job job = {.opt = opt, .be = be, .path = be && be->extension ? path : NULL};
+    if (rc || (rc = sf_job_prepare(&job)) != 0)
+        return rc;
+    sf_rank_stats st;
+    sf_verify_result v = {.values = 0};
+    rc = sf_job_run(&job, &st, &v);
+    sf_run_info info;
+    sf_job_describe(&job, &info);
+    info.verify = opt->verify ? &v : NULL;
+    sf_job_release(&job);
+    after_run(opt, &job, &info, &st, &v, rc);
+    return rc;
+}
+
 static int run(int argc, char **argv)
 {
     sf_options opt;
@@ -169,58 +239,7 @@ static int run(int argc, char **argv)
         return verify_command(&opt);
     if (opt.compare)
         return sf_compare_run(&opt);
-
-    const sf_backend *be = NULL;
-    int rc = choose_backend(&opt, &be);
-    if (rc)
-        return rc;
-    char path[4096];
-    if (be->extension)
-        snprintf(path, sizeof path, "%s", opt.output ? opt.output : "slab");
-    if (be->extension && !opt.output)
-        snprintf(path, sizeof path, "slab%s", be->extension);
-    if (!be->extension && (opt.output || opt.resume || opt.verify))
-        return sf_error("backend %s writes no file; -o, --resume and --verify do not apply",
-                        be->name);
-    if (opt.summary_file) { /* its directory must exist and be writable; appending is fine */
-        char why[SF_ERRLEN + 4096];
-        int bad = 0;
-        if (sf_rank() == 0)
-            bad = sf_output_check(opt.summary_file, 0, 0, 1, 1, why, sizeof why);
-        SF_MPI_CHECK(MPI_Bcast(&bad, 1, MPI_INT, 0, MPI_COMM_WORLD));
-        if (bad)
-            return sf_error("--summary-file: %s", why);
-    }
-    sf_job job = {.opt = &opt, .be = be, .path = be->extension ? path : NULL};
-    rc = sf_job_prepare(&job);
-    if (rc)
-        return rc;
-
-    sf_rank_stats st;
-    sf_verify_result v = {.values = 0};
-    sf_run_info info = {.opt = &opt, .backend = be->name, .file = job.path,
-                        .resumed = job.resumed, .verify = opt.verify ? &v : NULL};
-    SF_MPI_CHECK(MPI_Comm_size(MPI_COMM_WORLD, &info.nranks));
-    info.overlap_used = job.overlap;
-    snprintf(info.overlap_why, sizeof info.overlap_why, "%s", job.overlap_why);
-    rc = sf_job_run(&job, &st, &info.file_disk_bytes, &v);
-    info.stream_used = job.stream;
-    snprintf(info.stream_why, sizeof info.stream_why, "%s", job.stream_why);
-    sf_job_release(&job);
-    sf_rank_stats *all = sf_summary_gather(&st, info.nranks);
-    if (rc == SF_EXIT_FAILURE && sf_rank() == 0) /* only verification returns this */
-        fprintf(stderr, "slabfill: verify found %llu mismatching values, the first at (z=%llu, "
-                "x=%llu, y=%llu); the data stays under its partial name, not %s\n",
-                (unsigned long long)v.mismatches, (unsigned long long)v.first[0],
-                (unsigned long long)v.first[1], (unsigned long long)v.first[2], path);
-    if (all && opt.verbosity >= 0 && rc == SF_EXIT_OK && !job.complete)
-        sf_summary_print(stdout, &info, all);
-    if (all && opt.summary_file && rc == SF_EXIT_OK && !job.complete) {
-        sf_totals t = sf_summary_totals(&info, all);
-        sf_summary_append(opt.summary_file, &info, &t);
-    }
-    free(all);
-    return rc;
+    return run_command(&opt);
 }
 
 int main(int argc, char **argv)

@@ -349,11 +349,11 @@ static int commit(sf_job *job, sf_verify_result *verify)
 }
 
 /* --resume found the output in place with these very values (sf_job_prepare): nothing runs. */
-static int already_complete(const sf_job *job, sf_rank_stats *st, uint64_t *disk_bytes)
+static int already_complete(sf_job *job, sf_rank_stats *st)
 {
     *st = (sf_rank_stats){.z0 = job->opt->shape[0]};
     st->peak_rss = sf_peak_rss_bytes();
-    *disk_bytes = sf_rank() == 0 ? sf_file_disk_bytes(job->path) : 0;
+    job->disk_bytes = sf_rank() == 0 ? sf_file_disk_bytes(job->path) : 0;
     if (sf_rank() == 0 && job->opt->verbosity >= 0)
         fprintf(stderr, "slabfill: %s is already complete: an earlier run wrote these values "
                 "and renamed it into place; nothing to do\n", job->path);
@@ -399,11 +399,11 @@ static sf_agreement run_units(run_state *rs, const sf_target *target, sf_rank_st
     return a;
 }
 
-int sf_job_run(sf_job *job, sf_rank_stats *st, uint64_t *disk_bytes, sf_verify_result *verify)
+int sf_job_run(sf_job *job, sf_rank_stats *st, sf_verify_result *verify)
 {
     const sf_options *o = job->opt;
     if (job->complete)
-        return already_complete(job, st, disk_bytes);
+        return already_complete(job, st);
     run_state rs = {.job = job};
     /* A progress line for a person watching: rank 0 on a terminal, table format, not -q. */
     int show = sf_rank() == 0 && o->verbosity >= 0 && o->format == SF_FORMAT_TABLE &&
@@ -433,7 +433,7 @@ int sf_job_run(sf_job *job, sf_rank_stats *st, uint64_t *disk_bytes, sf_verify_r
     if (target.info != MPI_INFO_NULL)
         SF_MPI_CHECK(MPI_Info_free(&target.info));
     st->peak_rss = sf_peak_rss_bytes();
-    *disk_bytes = job->path && sf_rank() == 0 && status == SF_EXIT_OK
-                      ? sf_file_disk_bytes(job->path) : 0;
+    job->disk_bytes = job->path && sf_rank() == 0 && status == SF_EXIT_OK
+                          ? sf_file_disk_bytes(job->path) : 0;
     return status;
 }

@@ -73,10 +73,11 @@ typedef struct sf_backend {
      * every header field that the format's own readers (numpy, zarr, HDF5, netCDF) use, and
      * slabfill's metadata words through sf_meta_set, each checked for type and size before
      * use; the two must agree. Fills meta. When need is not NULL it holds meta->shape[0] flags
-     * (need_z of them; a different Z is refused), and the bytes of every flagged slice must
-     * be in the file. Returns 0, or -1 with a one-line reason in err. */
-    int (*inspect)(const char *path, sf_file_meta *meta, uint64_t need_z,
-                   const unsigned char *need, char *err, size_t errlen);
+     * (the caller knows Z from an earlier call), and the bytes of every flagged slice must be
+     * in the file. Returns 0, or -1 with a one-line reason in err. Called through
+     * sf_inspect. */
+    int (*inspect)(const char *path, sf_file_meta *meta, const unsigned char *need, char *err,
+                   size_t errlen);
     /* Contract: collective; opens path read-only for reading the values meta describes. The
      * caller has inspected it (sf_inspect_bcast, or inspect on rank 0), so the slices it reads
      * are there. Dies on I/O failure. */
@@ -97,10 +98,12 @@ const sf_backend *sf_backend_for_path(const char *path);
 int sf_inspect_bcast(MPI_Comm comm, const sf_backend *be, const char *path, sf_file_meta *meta,
                      char *err, size_t errlen);
 
-/* Contract: 0 when path is a regular file that starts with be->magic (or be has none); else
- * -1 with a reason. Reads a few bytes with plain I/O, so a foreign file never reaches MPI-IO,
- * whose layers may create helper files beside the file they open. */
-int sf_magic_check(const sf_backend *be, const char *path, char *err, size_t errlen);
+/* Contract: rank 0 alone. path as be's format: first its magic bytes with plain I/O (so a
+ * foreign file never reaches a library that might create helper files beside it), then
+ * be->inspect; when need is not NULL, the file must hold need_z slices and the bytes of every
+ * one flagged. 0 with meta filled, or -1 with a one-line reason in err. */
+int sf_inspect(const sf_backend *be, const char *path, sf_file_meta *meta, uint64_t need_z,
+               const unsigned char *need, char *err, size_t errlen);
 
 /* Contract: for formats whose values lie contiguously from data_off: 0 when the bytes of every
  * slice flagged in need (meta->shape[0] flags, or NULL for none) lie within file_bytes, and,

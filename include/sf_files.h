@@ -5,12 +5,30 @@
 #ifndef SF_FILES_H
 #define SF_FILES_H
 
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* Where the OS lacks them: without O_NOFOLLOW, the lstat before each open is the only guard. */
+#ifndef O_NOFOLLOW
+#define O_NOFOLLOW 0
+#endif
+#ifndef O_CLOEXEC
+#define O_CLOEXEC 0
+#endif
 
 /* Contract: splits path into its directory ("." for a bare name, "/" for "/name") and its base
  * name (the part after the last slash, possibly empty). Returns -1 if dir does not fit. */
 int sf_split_path(const char *path, char *dir, size_t dlen, const char **base);
+
+/* Contract: the hidden name beside path that slabfill uses for its own files: ".NAME" followed
+ * by suffix, in path's directory ("dir/.out.h5.partial" for "dir/out.h5" and ".partial").
+ * Returns -1 if it does not fit. */
+int sf_sibling_name(const char *path, const char *suffix, char *buf, size_t len);
+
+/* Contract: 0 with the size of path, which must be a regular file (sf_open_regular's rules), or
+ * -1 with a reason in err. */
+int sf_regular_size(const char *path, uint64_t *size, char *err, size_t errlen);
 
 /* Contract: reads the file at path, which must be a regular file (a symbolic link, FIFO,
  * device or directory is refused without being opened for reading, and a FIFO never blocks),

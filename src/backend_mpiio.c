@@ -262,8 +262,8 @@ static int parse_header(const char *hdr, const char *path, sf_file_meta *meta, c
     return sf_meta_agrees(path, meta, shape, elem, err, errlen);
 }
 
-static int npy_inspect(const char *path, sf_file_meta *meta, uint64_t need_z,
-                       const unsigned char *need, char *err, size_t errlen)
+static int npy_inspect(const char *path, sf_file_meta *meta, const unsigned char *need,
+                       char *err, size_t errlen)
 {
     uint64_t size;
     int fd = sf_open_regular(path, &size, err, errlen);
@@ -278,11 +278,6 @@ static int npy_inspect(const char *path, sf_file_meta *meta, uint64_t need_z,
     }
     if (parse_header(hdr, path, meta, err, errlen) != 0)
         return -1;
-    if (need && need_z != meta->shape[0]) {
-        snprintf(err, errlen, "%s holds %llu slices, not %llu", path,
-                 (unsigned long long)meta->shape[0], (unsigned long long)need_z);
-        return -1;
-    }
     return sf_extent_check(path, meta, NPY_DATA_OFFSET, size, need, 1, err, errlen);
 }
 

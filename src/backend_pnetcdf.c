@@ -216,14 +216,12 @@ not_ours:
 }
 
 /* Rank 0 alone: PnetCDF on MPI_COMM_SELF, read-only. */
-static int nc_inspect(const char *path, sf_file_meta *meta, uint64_t need_z,
-                      const unsigned char *need, char *err, size_t errlen)
+static int nc_inspect(const char *path, sf_file_meta *meta, const unsigned char *need,
+                      char *err, size_t errlen)
 {
     uint64_t size;
-    int fd = sf_open_regular(path, &size, err, errlen);
-    if (fd < 0)
+    if (sf_regular_size(path, &size, err, errlen) != 0)
         return -1;
-    close(fd); /* read-only: it was only a check */
     memset(meta, 0, sizeof *meta);
     err[0] = '\0';
     int ncid;
@@ -234,11 +232,6 @@ static int nc_inspect(const char *path, sf_file_meta *meta, uint64_t need_z,
     MPI_Offset off = 0;
     int rc = check_var(path, ncid, meta, &off, err, errlen);
     SF_NC_CHECK(ncmpi_close(ncid));
-    if (rc == 0 && need && need_z != meta->shape[0]) {
-        snprintf(err, errlen, "%s holds %llu slices, not %llu", path,
-                 (unsigned long long)meta->shape[0], (unsigned long long)need_z);
-        rc = -1;
-    }
     return rc ? rc : sf_extent_check(path, meta, (uint64_t)off, size, need, 0, err, errlen);
 }
 

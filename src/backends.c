@@ -52,15 +52,12 @@ int sf_inspect_bcast(MPI_Comm comm, const sf_backend *be, const char *path, sf_f
     memset(&r, 0, sizeof r);
     int rank;
     SF_MPI_CHECK(MPI_Comm_rank(comm, &rank));
-    if (rank == 0) {
-        r.ok = sf_magic_check(be, path, r.err, sizeof r.err) == 0 &&
-               be->inspect(path, &r.meta, 0, NULL, r.err, sizeof r.err) == 0;
-        if (r.ok) {
-            unsigned char *all = sf_xmalloc(r.meta.shape[0] ? r.meta.shape[0] : 1);
-            memset(all, 1, r.meta.shape[0]);
-            r.ok = be->inspect(path, &r.meta, r.meta.shape[0], all, r.err, sizeof r.err) == 0;
-            free(all);
-        }
+    if (rank == 0 && sf_inspect(be, path, &r.meta, 0, NULL, r.err, sizeof r.err) == 0) {
+        const uint64_t Z = r.meta.shape[0];
+        unsigned char *all = sf_xmalloc(Z ? Z : 1);
+        memset(all, 1, Z);
+        r.ok = sf_inspect(be, path, &r.meta, Z, all, r.err, sizeof r.err) == 0;
+        free(all);
     }
     SF_MPI_CHECK(MPI_Bcast(&r, (int)sizeof r, MPI_BYTE, 0, comm));
     if (!r.ok) {
@@ -71,7 +68,7 @@ int sf_inspect_bcast(MPI_Comm comm, const sf_backend *be, const char *path, sf_f
     return 0;
 }
 
-int sf_magic_check(const sf_backend *be, const char *path, char *err, size_t errlen)
+static int magic_check(const sf_backend *be, const char *path, char *err, size_t errlen)
 {
     if (!be->magic)
         return 0;
@@ -87,6 +84,22 @@ int sf_magic_check(const sf_backend *be, const char *path, char *err, size_t err
         return -1;
     }
     return 0;
+}
+
+int sf_inspect(const sf_backend *be, const char *path, sf_file_meta *meta, uint64_t need_z,
+               const unsigned char *need, char *err, size_t errlen)
+{
+    err[0] = '\0';
+    if (magic_check(be, path, err, errlen) != 0 || be->inspect(path, meta, NULL, err, errlen))
+        return -1;
+    if (!need)
+        return 0;
+    if (meta->shape[0] != need_z) {
+        snprintf(err, errlen, "%s holds %llu slices, not %llu", path,
+                 (unsigned long long)meta->shape[0], (unsigned long long)need_z);
+        return -1;
+    }
+    return be->inspect(path, meta, need, err, errlen);
 }
 
 /* Every run of needed slices must be stored: a hole is a write that never happened. */

@@ -13,12 +13,6 @@
 
 #include "sf_error.h"
 
-#ifndef O_NOFOLLOW
-#define O_NOFOLLOW 0 /* without it, the lstat before the open is the only guard */
-#endif
-#ifndef O_CLOEXEC
-#define O_CLOEXEC 0
-#endif
 
 int sf_split_path(const char *path, char *dir, size_t dlen, const char **base)
 {
@@ -36,6 +30,16 @@ int sf_split_path(const char *path, char *dir, size_t dlen, const char **base)
     memcpy(dir, path, n);
     dir[n] = '\0';
     return 0;
+}
+
+int sf_sibling_name(const char *path, const char *suffix, char *buf, size_t len)
+{
+    char dir[4096];
+    const char *base;
+    if (sf_split_path(path, dir, sizeof dir, &base) != 0)
+        return -1;
+    int n = snprintf(buf, len, "%.*s.%s%s", (int)(base - path), path, base, suffix);
+    return n >= 0 && (size_t)n < len ? 0 : -1;
 }
 
 static const char *kind_of(mode_t m)
@@ -93,6 +97,15 @@ int sf_open_regular(const char *path, uint64_t *size, char *err, size_t errlen)
     }
     *size = (uint64_t)st.st_size;
     return fd;
+}
+
+int sf_regular_size(const char *path, uint64_t *size, char *err, size_t errlen)
+{
+    int fd = sf_open_regular(path, size, err, errlen);
+    if (fd < 0)
+        return -1;
+    close(fd); /* read-only, and only opened to look: nothing to lose */
+    return 0;
 }
 
 int sf_read_small(const char *path, size_t max, char **buf, size_t *len, char *err,

@@ -46,8 +46,7 @@ static int check_complete(sf_job *job, verdict *v)
     const sf_options *o = job->opt;
     sf_file_meta meta, want = sf_meta_of(o->shape, &o->spec);
     char why[SF_ERRLEN + 4096];
-    if (sf_magic_check(job->be, job->path, why, sizeof why) != 0 ||
-        job->be->inspect(job->path, &meta, 0, NULL, why, sizeof why) != 0 ||
+    if (sf_inspect(job->be, job->path, &meta, 0, NULL, why, sizeof why) != 0 ||
         sf_meta_differs(&meta, &want)) {
         snprintf(v->err, sizeof v->err, "output '%s' exists and is not what these options "
                  "write, so there is nothing to resume; give --force to replace it, or another "
@@ -88,8 +87,7 @@ static int read_record(sf_job *job, sf_progress *p, verdict *v)
      * slice marked done. If it does not, it was damaged, and nothing in it can be trusted. */
     sf_file_meta got;
     char why[SF_ERRLEN + 4096];
-    if (sf_magic_check(job->be, job->partial, why, sizeof why) != 0 ||
-        job->be->inspect(job->partial, &got, o->shape[0], p->done, why, sizeof why) != 0 ||
+    if (sf_inspect(job->be, job->partial, &got, o->shape[0], p->done, why, sizeof why) != 0 ||
         sf_meta_differs(&got, &want)) {
         note("%s does not hold what its record claims (%s): starting it over", job->partial,
              why);

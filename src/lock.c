@@ -13,12 +13,6 @@
 #include "sf_error.h"
 #include "sf_files.h"
 
-#ifndef O_NOFOLLOW
-#define O_NOFOLLOW 0
-#endif
-#ifndef O_CLOEXEC
-#define O_CLOEXEC 0
-#endif
 
 struct sf_lock {
     int fd;
@@ -27,12 +21,7 @@ struct sf_lock {
 
 int sf_lock_name(const char *path, char *buf, size_t len)
 {
-    char dir[4096];
-    const char *base;
-    if (sf_split_path(path, dir, sizeof dir, &base) != 0)
-        return -1;
-    int n = snprintf(buf, len, "%.*s.%s.lock", (int)(base - path), path, base);
-    return n >= 0 && (size_t)n < len ? 0 : -1;
+    return sf_sibling_name(path, ".lock", buf, len);
 }
 
 /* The word after key in the holder's line ("host H pid P job J"), into buf. */

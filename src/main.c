@@ -244,13 +244,6 @@ static int run(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-#if defined(OPEN_MPI) && OPEN_MPI
-    /* Run as a singleton (./slabfill on a laptop), Open MPI would start a helper daemon that
-     * looks up this host's name, and wait 5 s for DNS wherever the name is not in /etc/hosts
-     * (measured in a minimal Debian 12). slabfill spawns no processes, so it needs no helper.
-     * Under mpirun or srun this setting is not used; a user's own setting wins. */
-    setenv("OMPI_MCA_ess_singleton_isolated", "1", 0);
-#endif
     /* FUNNELED: the generator thread makes no MPI calls, only the main thread does. */
     int provided = MPI_THREAD_SINGLE;
     SF_MPI_CHECK(MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided));

@@ -143,12 +143,7 @@ int sf_output_space(const char *path, uint64_t need, char *err, size_t errlen)
 
 int sf_output_partial_name(const char *path, char *buf, size_t len)
 {
-    char dir[4096];
-    const char *base;
-    if (sf_split_path(path, dir, sizeof dir, &base) != 0)
-        return -1;
-    int n = snprintf(buf, len, "%.*s.%s.partial", (int)(base - path), path, base);
-    return n >= 0 && (size_t)n < len ? 0 : -1;
+    return sf_sibling_name(path, ".partial", buf, len);
 }
 
 static int remove_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
@@ -194,16 +189,14 @@ static int exchange(const char *a, const char *b)
  * file system can; elsewhere move the old one into a fresh, empty directory of our own (a
  * rename may replace an empty directory) and then the new one into place, so that a crash
  * between the two leaves the old store under that name, never a user's file deleted. */
-static void replace_store(const char *partial, const char *path, const char *dir,
-                          const char *base)
+static void replace_store(const char *partial, const char *path)
 {
     if (exchange(partial, path) == 0) {
         sf_output_remove(partial); /* now the old store */
         return;
     }
     char old[4200];
-    snprintf(old, sizeof old, "%s/.%s.old.XXXXXX", dir, base);
-    if (!mkdtemp(old))
+    if (sf_sibling_name(path, ".old.XXXXXX", old, sizeof old) != 0 || !mkdtemp(old))
         sf_die_errno("mkdtemp", old);
     if (rename(path, old) != 0)
         sf_die(__FILE__, __LINE__, "rename", "%s -> %s: %s", path, old, strerror(errno));
@@ -222,7 +215,7 @@ void sf_output_commit(const char *partial, const char *path)
     struct stat st, old;
     if (lstat(partial, &st) == 0 && S_ISDIR(st.st_mode) && lstat(path, &old) == 0 &&
         S_ISDIR(old.st_mode))
-        replace_store(partial, path, dir, base);
+        replace_store(partial, path);
     else if (rename(partial, path) != 0)
         sf_die(__FILE__, __LINE__, "rename", "%s -> %s: %s", partial, path, strerror(errno));
     sf_fsync_dir(dir);

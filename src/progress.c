@@ -26,9 +26,6 @@
 #include "sf_files.h"
 #include "sf_options.h"
 
-#ifndef O_NOFOLLOW
-#define O_NOFOLLOW 0
-#endif
 
 #define HEADER_MAX 1024 /* the seven lines before "done", generously */
 

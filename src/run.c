@@ -27,9 +27,6 @@
 #include "sf_version.h"
 #include "sf_writeback.h"
 
-#ifndef O_NOFOLLOW
-#define O_NOFOLLOW 0
-#endif
 
 static MPI_Info hints_info(const sf_options *o)
 {
@@ -225,8 +222,7 @@ static void check_partial(const sf_job *job)
     unsigned char *all = sf_xmalloc(o->shape[0] ? o->shape[0] : 1);
     memset(all, 1, o->shape[0]);
     char why[SF_ERRLEN + 4096] = "";
-    int ok = sf_magic_check(job->be, job->partial, why, sizeof why) == 0 &&
-             job->be->inspect(job->partial, &got, o->shape[0], all, why, sizeof why) == 0;
+    int ok = sf_inspect(job->be, job->partial, &got, o->shape[0], all, why, sizeof why) == 0;
     free(all);
     if (ok && sf_meta_differs(&got, &want))
         snprintf(why, sizeof why, "its metadata changed during the run (%s)",

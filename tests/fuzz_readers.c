@@ -64,10 +64,10 @@ static void fuzz_npy(const uint8_t *data, size_t size)
     sf_file_meta m;
     unsigned char all[64];
     memset(all, 1, sizeof all);
-    if (sf_backend_mpiio.inspect(p, &m, 0, NULL, err, sizeof err) == 0) {
+    if (sf_inspect(&sf_backend_mpiio, p, &m, 0, NULL, err, sizeof err) == 0) {
         accepted(&m);
         if (m.shape[0] <= sizeof all)
-            (void)sf_backend_mpiio.inspect(p, &m, m.shape[0], all, err, sizeof err);
+            (void)sf_inspect(&sf_backend_mpiio, p, &m, m.shape[0], all, err, sizeof err);
     }
 }
 
@@ -81,7 +81,7 @@ static void fuzz_zarr(const uint8_t *data, size_t size)
     put("s.zarr/data/.zarray", data, a);
     put("s.zarr/data/.zattrs", sep ? sep + 1 : data, sep ? size - a - 1 : 0);
     sf_file_meta m;
-    if (sf_backend_zarr.inspect(p, &m, 0, NULL, err, sizeof err) == 0)
+    if (sf_inspect(&sf_backend_zarr, p, &m, 0, NULL, err, sizeof err) == 0)
         accepted(&m);
 }
 

@@ -281,18 +281,9 @@ static void philox_batch_c(uint64_t b0, int n, uint32_t k0, uint32_t k1, uint32_
         c3[i] = 0;
     }
     for (int r = 0; r < SF_PHILOX_ROUNDS; r++) {
-        for (int i = 0; i < n; i++) {
-            uint64_t p0 = (uint64_t)SF_PHILOX_M0 * c0[i];
-            uint64_t p1 = (uint64_t)SF_PHILOX_M1 * c2[i];
-            uint32_t n0 = (uint32_t)(p1 >> 32) ^ c1[i] ^ k0;
-            uint32_t n2 = (uint32_t)(p0 >> 32) ^ c3[i] ^ k1;
-            c0[i] = n0;
-            c1[i] = (uint32_t)p1;
-            c2[i] = n2;
-            c3[i] = (uint32_t)p0;
-        }
-        k0 += SF_PHILOX_W0;
-        k1 += SF_PHILOX_W1;
+        for (int i = 0; i < n; i++)
+            sf_philox4x32_round(&c0[i], &c1[i], &c2[i], &c3[i], k0, k1);
+        sf_philox4x32_bumpkey(&k0, &k1);
     }
 }
 
@@ -309,9 +300,11 @@ __attribute__((target("avx512f"))) static void philox_batch_avx512(uint64_t b0, 
     const __m512i m0 = _mm512_set1_epi64(SF_PHILOX_M0), m1 = _mm512_set1_epi64(SF_PHILOX_M1);
     const __m512i lane = _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7);
     __m512i ka[SF_PHILOX_ROUNDS], kb[SF_PHILOX_ROUNDS]; /* the key schedule, once per batch */
+    uint32_t r0 = k0, r1 = k1;
     for (int r = 0; r < SF_PHILOX_ROUNDS; r++) {
-        ka[r] = _mm512_set1_epi64(k0 + (uint32_t)r * SF_PHILOX_W0);
-        kb[r] = _mm512_set1_epi64(k1 + (uint32_t)r * SF_PHILOX_W1);
+        ka[r] = _mm512_set1_epi64(r0);
+        kb[r] = _mm512_set1_epi64(r1);
+        sf_philox4x32_bumpkey(&r0, &r1);
     }
     int i = 0;
     for (; i + 8 <= n; i += 8) {
@@ -785,9 +778,11 @@ SF_AVX2 void fill_kind_avx2(value_kind kind, const sf_value_spec *spec, uint64_t
     avx2_consts k;
     k.mul[0] = SET_I64(SF_PHILOX_M0);
     k.mul[1] = SET_I64(SF_PHILOX_M1);
+    uint32_t k0 = (uint32_t)spec->seed, k1 = (uint32_t)(spec->seed >> 32);
     for (int r = 0; r < SF_PHILOX_ROUNDS; r++) {
-        k.key[r][0] = SET_I64((uint32_t)spec->seed + (uint32_t)r * SF_PHILOX_W0);
-        k.key[r][1] = SET_I64((uint32_t)(spec->seed >> 32) + (uint32_t)r * SF_PHILOX_W1);
+        k.key[r][0] = SET_I64(k0);
+        k.key[r][1] = SET_I64(k1);
+        sf_philox4x32_bumpkey(&k0, &k1);
     }
     /* float64 normal values have the longest chains: two Philox groups, then one conversion of
      * six vectors (5.3 against 6.0 ns a block, by CPU time). */

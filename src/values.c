@@ -5,25 +5,15 @@
  *   - avx512 (x86-64): an AVX-512 Philox batch, then conversion loops built for x86-64-v4;
  *   - neon (arm64) or scalar (elsewhere, or make SIMD=0): the same two plain C loops, which the
  *     compiler vectorises for the baseline instruction set (on arm64, that is NEON).
- *
- * The bits must not depend on the kernel. So normal values use no libm: log, sqrt and sincos are
- * our own fixed polynomials, built only from IEEE-754 double or float +, -, *, / and sqrt, which
- * are correctly rounded everywhere, evaluated in the same order by every kernel. Fused
- * multiply-add is forbidden (-ffp-contract=off, and the AVX2 kernel is built without FMA), so a
- * scalar build (make SIMD=0) and every vector width give the same bytes. Range reduction is done
- * in integers, so it is exact:
- *   - ln u1 = e*ln2 + ln(1+f), where u1 = 2^e (1+f) with 1+f in [sqrt(1/2), sqrt(2)). f comes
- *     from an exact integer difference, so u1 near 1 keeps its full precision;
- *   - the angle 2 pi u2 is split into a quadrant q (from the integer's top bits) and a residual
- *     x in [-pi/4, pi/4). Then cos and sin of x are rotated by q quarter turns.
+ * The conversions, and why their bits cannot depend on the kernel, are in sf_values_math.h.
  */
 #include "sf_values.h"
 
 #include <assert.h>
-#include <math.h>
 #include <string.h>
 
 #include "sf_philox.h"
+#include "sf_values_math.h"
 
 #ifndef SF_SIMD
 #define SF_SIMD 1
@@ -44,218 +34,8 @@ size_t sf_dtype_size(sf_dtype dtype) { return dtype == SF_FLOAT64 ? 8 : 4; }
 const char *sf_dtype_name(sf_dtype dtype) { return dtype == SF_FLOAT64 ? "float64" : "float32"; }
 const char *sf_dist_name(sf_dist dist) { return dist == SF_UNIFORM ? "uniform" : "normal"; }
 
-float sf_uniform_f32(uint32_t w) { return (float)(w >> 8) * 0x1p-24f; }
-
-
-/* ---- the math: inline, branch-free, so the batch loops vectorise ------------------------- */
-
-/* Minimax polynomials, from scripts/fit-polynomials (which make check re-runs, so these are
- * exactly its output). With z = s^2 or x^2:
- *   ln(1+f) = 2s + 2s z LOG(z), s = f/(2+f);  sin x = x + x z SIN(z);  cos x = 1 + z COS(z). */
-/* LOG_F32: degree 2, weighted error 2^-30.2 */
-static const float LOG_F32[3] = {0x1.55557ap-2f, 0x1.995e9cp-3f, 0x1.31e678p-3f};
-/* SIN_F32: degree 2, weighted error 2^-28.05 */
-static const float SIN_F32[3] = {-0x1.555546p-3f, 0x1.11075cp-7f, -0x1.994cfap-13f};
-/* COS_F32: degree 3, weighted error 2^-34.11 */
-static const float COS_F32[4] = {-0x1p-1f, 0x1.55553ep-5f, -0x1.6c0878p-10f, 0x1.99327p-16f};
-/* LOG_F64: degree 6, weighted error 2^-59.48 */
-static const double LOG_F64[7] = {0x1.5555555555593p-2, 0x1.999999997fb31p-3,
-                                  0x1.24924942179d9p-3, 0x1.c71c51e7fc287p-4,
-                                  0x1.7466462b53cdp-4,  0x1.39a0f5267a387p-4,
-                                  0x1.2f0d8d08d7cb4p-4};
-/* SIN_F64: degree 5, weighted error 2^-58.0 */
-static const double SIN_F64[6] = {-0x1.5555555555549p-3, 0x1.111111110f861p-7,
-                                  -0x1.a01a019c0e4c4p-13, 0x1.71de3574ba856p-19,
-                                  -0x1.ae5e63cda9028p-26, 0x1.5d9246d794c83p-33};
-/* COS_F64: degree 6, weighted error 2^-64.72 */
-static const double COS_F64[7] = {-0x1p-1, 0x1.555555555553bp-5, -0x1.6c16c16c13edfp-10,
-                                  0x1.a01a019b6ac81p-16, -0x1.27e4f750502cep-22,
-                                  0x1.1ee9829e161c7p-29, -0x1.8f7f64a19a3a1p-37};
-
-/* Horner's rule, highest coefficient first; n is a constant at every call, so it unrolls. */
-static inline float poly_f(const float *c, int n, float z)
-{
-    float p = c[n - 1];
-    for (int i = n - 2; i >= 0; i--)
-        p = p * z + c[i];
-    return p;
-}
-
-static inline double poly_d(const double *c, int n, double z)
-{
-    double p = c[n - 1];
-    for (int i = n - 2; i >= 0; i--)
-        p = p * z + c[i];
-    return p;
-}
-
-#define NCOEF(a) ((int)(sizeof(a) / sizeof((a)[0])))
-
-/* Rotate (cos x, sin x) by q quarter turns: odd q swaps the two, and each takes its sign from
- * the quadrant (cos is negative for q = 1, 2 and sin for q = 2, 3). Negation is a flip of the
- * sign bit, so flipping it with XOR gives the same bits and vectorises without selects. */
-static inline void rotate_f64(uint64_t q, double cx, double sx, double *c_out, double *s_out)
-{
-    const double c = q & 1u ? sx : cx, s = q & 1u ? cx : sx;
-    uint64_t cb, sb;
-    memcpy(&cb, &c, sizeof cb);
-    memcpy(&sb, &s, sizeof sb);
-    cb ^= ((q + 1u) >> 1 & 1u) << 63;
-    sb ^= (q >> 1 & 1u) << 63;
-    memcpy(c_out, &cb, sizeof cb);
-    memcpy(s_out, &sb, sizeof sb);
-}
-
-static inline void rotate_f32(uint32_t q, float cx, float sx, float *c_out, float *s_out)
-{
-    const float c = q & 1u ? sx : cx, s = q & 1u ? cx : sx;
-    uint32_t cb, sb;
-    memcpy(&cb, &c, sizeof cb);
-    memcpy(&sb, &s, sizeof sb);
-    cb ^= ((q + 1u) >> 1 & 1u) << 31;
-    sb ^= (q >> 1 & 1u) << 31;
-    memcpy(c_out, &cb, sizeof cb);
-    memcpy(s_out, &sb, sizeof sb);
-}
-
-/* ln 2 split so that e * LN2_HI is exact; both are pre-multiplied by -2 (exact scaling). */
-static const double M2LN2_HI = -2 * 6.93147180369123816490e-01;
-static const double M2LN2_LO = -2 * 1.90821492927058770002e-10;
-static const double PI_2 = 1.57079632679489661923; /* radians per quarter turn */
-
-/* Exact uint32 -> double with only a signed 32-bit conversion, which every SIMD ISA has. */
-static inline double u32_to_double(uint32_t x)
-{
-    return (double)(int32_t)(x ^ 0x80000000u) + 2147483648.0;
-}
-
-/* 2^k as a double, for integer |k| < 1000, from its bits. */
-static inline double pow2(int64_t k)
-{
-    uint64_t bits = (uint64_t)(k + 1023) << 52;
-    double d;
-    memcpy(&d, &bits, sizeof d);
-    return d;
-}
-
-/* float64 normal values take 52 bits of each 64-bit word, so that every conversion is an exact
- * bit operation on 64-bit lanes, which AVX2 has too (it has no 64-bit integer to double). */
-static inline double from_bits(uint64_t bits)
-{
-    double d;
-    memcpy(&d, &bits, sizeof d);
-    return d;
-}
-
-/* The integer r as a double, exactly, for |r| < 2^51: the bits of 1.5 * 2^52 + r, less that. */
-static inline double small_i64_to_double(int64_t r)
-{
-    return from_bits(UINT64_C(0x4338000000000000) + (uint64_t)r) - 0x1.8p52;
-}
-
-/* The 52-bit integer v >> 12 of the 64-bit word v = (hi, lo). */
-static inline uint64_t top52(uint32_t lo, uint32_t hi)
-{
-    return (uint64_t)hi << 20 | lo >> 12;
-}
-
-/* -2 ln(u1) for u1 = (m + 1) * 2^-52, where m is a 52-bit integer. */
-static inline double minus_two_ln_f64(uint64_t m)
-{
-    /* n = m + 1 exactly: the bits of 2^52 + m, less 2^52 - 1 (both exact, the difference too). */
-    const double dn = from_bits(UINT64_C(0x4330000000000000) | m) - (0x1p52 - 1.0);
-    uint64_t b;
-    memcpy(&b, &dn, sizeof b);
-    int64_t e = (int64_t)(b >> 52) - 1023; /* dn >= 1: no sign, no subnormals */
-    /* Choose e so that n / 2^e is in [sqrt(1/2), sqrt(2)): compare the mantissa's top bits. */
-    e += (b & UINT64_C(0x000fffffffffffff)) > UINT64_C(0x6a09e667f3bcc);
-    /* The power-of-two scaling is exact, and n / 2^e is within a factor of two of 1, so the
-     * subtraction is exact too (Sterbenz): f carries all of n's bits, even when u1 is within
-     * 2^-52 of 1. */
-    double f = dn * pow2(-e) - 1.0;
-    double s = f / (2.0 + f), z = s * s;
-    double t = -4.0 * s; /* -2 (2s), exact */
-    double k = small_i64_to_double(e - 52); /* ln u1 = k ln2 + ln(1+f) */
-    return k * M2LN2_HI + ((t + t * (z * poly_d(LOG_F64, NCOEF(LOG_F64), z))) + k * M2LN2_LO);
-}
-
-/* cos and sin of 2 pi (m / 2^52) for a 52-bit integer m. */
-static inline void sincos_turn_f64(uint64_t m, double *c_out, double *s_out)
-{
-    uint64_t q = (m + (UINT64_C(1) << 49)) >> 50;           /* nearest quarter turn, 0..4 */
-    int64_t r = (int64_t)(m - (q << 50));                     /* exact, in [-2^49, 2^49) */
-    double x = small_i64_to_double(r) * (0x1p-50 * PI_2);   /* |x| <= pi/4 */
-    double z = x * x;
-    double sx = x + x * (z * poly_d(SIN_F64, NCOEF(SIN_F64), z));
-    double cx = 1.0 + z * poly_d(COS_F64, NCOEF(COS_F64), z);
-    rotate_f64(q, cx, sx, c_out, s_out);
-}
-
-/* The 53-bit integer v >> 11 of the 64-bit word (hi, lo), exactly, as a double. */
-static inline double top53(uint32_t lo, uint32_t hi)
-{
-    return u32_to_double(hi) * 2097152.0 + u32_to_double(lo >> 11); /* hi * 2^21 + lo >> 11 */
-}
-
-/* float32 output is computed in float32 arithmetic: twice the SIMD lanes of double, and
- * accurate to a few float32 ulps (tests/values_test.c measures it against the exact formula).
- * Its reduction is exact too: u1 = (n = wa+1) * 2^-32 = 2^(e-32) (1 + f), with f from the exact
- * int32 difference n - 2^e. */
-static const float M2LN2_HI_F = -2 * 6.9314575195e-01f; /* 0x3f317200: e*LN2_HI_F is exact */
-static const float M2LN2_LO_F = -2 * 1.4286067653e-06f;
-
-static inline float minus_two_ln_f32(uint32_t wa)
-{
-    const uint32_t n = wa + 1; /* 2^32 wraps to 0; the e == 32 branch handles it */
-    /* e: 32 when n > 2^31 sqrt(2); 31 when n > 2^31; else from n's float exponent. Rounding in
-     * that conversion can only move n / 2^e to just under 1, still inside the range. */
-    float nf = (float)(int32_t)(n & 0x7fffffffu);
-    uint32_t nb;
-    memcpy(&nb, &nf, sizeof nb);
-    int32_t e_small = (int32_t)(nb >> 23) - 127 + ((nb & 0x7fffff) > 0x3504f3); /* sqrt(2)-1 */
-    int32_t e = wa >= 0xb504f333u ? 32 : wa >= 0x7fffffffu ? 31 : e_small;
-    uint32_t p2e = e == 32 ? 0u : 1u << (e & 31);
-    int32_t d = (int32_t)(n - p2e);
-    uint32_t scale_bits = (uint32_t)(127 - e) << 23; /* 2^-e */
-    float scale;
-    memcpy(&scale, &scale_bits, sizeof scale);
-    float f = (float)d * scale;
-    float s = f / (2.0f + f), z = s * s;
-    float t = -4.0f * s; /* -2 (2s), exact */
-    float k = (float)(e - 32);
-    return k * M2LN2_HI_F + ((t + t * (z * poly_f(LOG_F32, NCOEF(LOG_F32), z))) + k * M2LN2_LO_F);
-}
-
-static inline void sincos_turn_f32(uint32_t wb, float *c_out, float *s_out)
-{
-    uint32_t q = (wb + (1u << 29)) >> 30; /* nearest quarter turn; the wrap at 2^32 is turn 4 */
-    int32_t r = (int32_t)(wb - (q << 30));  /* exact residual in [-2^29, 2^29) */
-    float x = (float)r * (0x1p-30f * 1.57079632679489661923f), z = x * x;
-    float sx = x + x * (z * poly_f(SIN_F32, NCOEF(SIN_F32), z));
-    float cx = 1.0f + z * poly_f(COS_F32, NCOEF(COS_F32), z);
-    rotate_f32(q, cx, sx, c_out, s_out);
-}
-
-double sf_uniform_f64(uint32_t lo, uint32_t hi) { return top53(lo, hi) * 0x1p-53; }
-
-/* The conversions, shared by the public pair functions and the batch loops below. */
-static inline void normal_f32(uint32_t wa, uint32_t wb, float *o)
-{
-    float r = sqrtf(minus_two_ln_f32(wa));
-    float c, s;
-    sincos_turn_f32(wb, &c, &s);
-    o[0] = r * c;
-    o[1] = r * s;
-}
-
-static inline void normal_f64(uint32_t a0, uint32_t a1, uint32_t b0, uint32_t b1, double *o)
-{
-    double r = sqrt(minus_two_ln_f64(top52(a0, a1)));
-    double c, s;
-    sincos_turn_f64(top52(b0, b1), &c, &s);
-    o[0] = r * c;
-    o[1] = r * s;
-}
+float sf_uniform_f32(uint32_t w) { return uniform_f32(w); }
+double sf_uniform_f64(uint32_t lo, uint32_t hi) { return uniform_f64(lo, hi); }
 
 void sf_normal_f32_pair(uint32_t wa, uint32_t wb, float out[2]) { normal_f32(wa, wb, out); }
 
@@ -343,10 +123,10 @@ SF_INLINE void convert_batch_c(const sf_value_spec *spec, const uint32_t *w, int
     if (spec->dtype == SF_FLOAT32 && spec->dist == SF_UNIFORM) {
         float *restrict o = out;
         for (int i = 0; i < n; i++) {
-            o[4 * i] = (float)(int32_t)(w0[i] >> 8) * 0x1p-24f;
-            o[4 * i + 1] = (float)(int32_t)(w1[i] >> 8) * 0x1p-24f;
-            o[4 * i + 2] = (float)(int32_t)(w2[i] >> 8) * 0x1p-24f;
-            o[4 * i + 3] = (float)(int32_t)(w3[i] >> 8) * 0x1p-24f;
+            o[4 * i] = uniform_f32(w0[i]);
+            o[4 * i + 1] = uniform_f32(w1[i]);
+            o[4 * i + 2] = uniform_f32(w2[i]);
+            o[4 * i + 3] = uniform_f32(w3[i]);
         }
     } else if (spec->dtype == SF_FLOAT32) {
         /* Each lane to its own array, then one permute loop: written directly, the vectoriser
@@ -373,8 +153,8 @@ SF_INLINE void convert_batch_c(const sf_value_spec *spec, const uint32_t *w, int
     } else if (spec->dist == SF_UNIFORM) {
         double *restrict o = out;
         for (int i = 0; i < n; i++) {
-            o[2 * i] = top53(w0[i], w1[i]) * 0x1p-53;
-            o[2 * i + 1] = top53(w2[i], w3[i]) * 0x1p-53;
+            o[2 * i] = uniform_f64(w0[i], w1[i]);
+            o[2 * i + 1] = uniform_f64(w2[i], w3[i]);
         }
     } else {
         double *restrict o = out;
@@ -551,9 +331,10 @@ SF_AVX2 __m256i narrow_avx2(__m256i a, __m256i b)
  * at 2.77 GB/s converted one vector at a time, 3.2 three at a time, 3.55 with the chains side by
  * side (and 3 fewer integer operations a vector). */
 #define EACH for (int g = 0; g < nv; g++)
-_Static_assert(NCOEF(COS_F32) >= NCOEF(SIN_F32) && NCOEF(COS_F32) >= NCOEF(LOG_F32) &&
-                   NCOEF(COS_F64) >= NCOEF(SIN_F64) && NCOEF(COS_F64) >= NCOEF(LOG_F64),
-               "the Horner loops below run for the cosine's coefficients");
+_Static_assert(SF_NCOEF(COS_F32) >= SF_NCOEF(SIN_F32) && SF_NCOEF(COS_F32) >= SF_NCOEF(LOG_F32),
+               "the float32 Horner loop below runs for the cosine's coefficients");
+_Static_assert(SF_NCOEF(COS_F64) >= SF_NCOEF(SIN_F64) && SF_NCOEF(COS_F64) >= SF_NCOEF(LOG_F64),
+               "the float64 Horner loop below runs for the cosine's coefficients");
 
 /* r times rotate_f32 (q, cx, sx) of nv vectors: out0 = r c, out1 = r s. blendv selects on the
  * sign bit, where q's bit 0 is shifted; the sine's sign is q's bit 1, and the cosine's bit 1 of
@@ -583,7 +364,7 @@ SF_AVX2 void normal_f32_avx2(int nv, const __m256i *wa, const __m256i *wb, __m25
     EACH n[g] = _mm256_add_epi32(wa[g], SET_I32(1));
     EACH q[g] = _mm256_srli_epi32(_mm256_add_epi32(wb[g], SET_I32(1u << 29)), 30);
     /* be = e + 127 for n < 2^31: the biased exponent of (float)n, plus the carry into it when
-     * the mantissa exceeds 0x3504f3, which is the C code's comparison. */
+     * the mantissa exceeds 0x3504f3, which is minus_two_ln_f32's comparison. */
     EACH be[g] = _mm256_srli_epi32(
         _mm256_add_epi32(_mm256_castps_si256(_mm256_cvtepi32_ps(
                              _mm256_and_si256(n[g], SET_I32(0x7fffffff)))),
@@ -591,7 +372,7 @@ SF_AVX2 void normal_f32_avx2(int nv, const __m256i *wa, const __m256i *wb, __m25
         23);
     EACH {
         const __m256i res = _mm256_sub_epi32(wb[g], _mm256_slli_epi32(q[g], 30));
-        x[g] = _mm256_mul_ps(_mm256_cvtepi32_ps(res), SET_F(0x1p-30f * 1.57079632679489661923f));
+        x[g] = _mm256_mul_ps(_mm256_cvtepi32_ps(res), SET_F(0x1p-30f * PI_2_F));
     }
     /* wa >= 0x7fffffff is n <= 0 as a signed integer (n = 0 is wa = 2^32 - 1), and among those
      * wa >= 0xb504f333 is n > (int32_t)0xb504f333: e = 31 or 32. */
@@ -599,25 +380,26 @@ SF_AVX2 void normal_f32_avx2(int nv, const __m256i *wa, const __m256i *wb, __m25
         be[g], _mm256_sub_epi32(SET_I32(127 + 31), _mm256_cmpgt_epi32(n[g], SET_I32(0xb504f333u))),
         _mm256_cmpgt_epi32(SET_I32(1), n[g]));
     EACH za[g] = _mm256_mul_ps(x[g], x[g]);
-    /* f = (n - 2^e) 2^-e; 2^32 is 0 here as in the C code: vpsllvd gives 0 for a count of 32. */
+    /* f = (n - 2^e) 2^-e; 2^32 is 0 here as in minus_two_ln_f32: vpsllvd gives 0 for a count
+     * of 32. */
     EACH f[g] = _mm256_mul_ps(
         _mm256_cvtepi32_ps(_mm256_sub_epi32(
             n[g], _mm256_sllv_epi32(SET_I32(1), _mm256_sub_epi32(be[g], SET_I32(127))))),
         _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_sub_epi32(SET_I32(254), be[g]), 23)));
     EACH s[g] = _mm256_div_ps(f[g], _mm256_add_ps(SET_F(2.0f), f[g]));
     EACH zl[g] = _mm256_mul_ps(s[g], s[g]);
-    EACH sp[g] = SET_F(SIN_F32[NCOEF(SIN_F32) - 1]);
-    EACH cp[g] = SET_F(COS_F32[NCOEF(COS_F32) - 1]);
-    EACH lp[g] = SET_F(LOG_F32[NCOEF(LOG_F32) - 1]);
-    for (int j = 1; j < NCOEF(COS_F32); j++) { /* the three Horner chains side by side */
-        if (j < NCOEF(SIN_F32))
+    EACH sp[g] = SET_F(SIN_F32[SF_NCOEF(SIN_F32) - 1]);
+    EACH cp[g] = SET_F(COS_F32[SF_NCOEF(COS_F32) - 1]);
+    EACH lp[g] = SET_F(LOG_F32[SF_NCOEF(LOG_F32) - 1]);
+    for (int j = 1; j < SF_NCOEF(COS_F32); j++) { /* the three Horner chains side by side */
+        if (j < SF_NCOEF(SIN_F32))
             EACH sp[g] = _mm256_add_ps(_mm256_mul_ps(sp[g], za[g]),
-                                       SET_F(SIN_F32[NCOEF(SIN_F32) - 1 - j]));
+                                       SET_F(SIN_F32[SF_NCOEF(SIN_F32) - 1 - j]));
         EACH cp[g] = _mm256_add_ps(_mm256_mul_ps(cp[g], za[g]),
-                                   SET_F(COS_F32[NCOEF(COS_F32) - 1 - j]));
-        if (j < NCOEF(LOG_F32))
+                                   SET_F(COS_F32[SF_NCOEF(COS_F32) - 1 - j]));
+        if (j < SF_NCOEF(LOG_F32))
             EACH lp[g] = _mm256_add_ps(_mm256_mul_ps(lp[g], zl[g]),
-                                       SET_F(LOG_F32[NCOEF(LOG_F32) - 1 - j]));
+                                       SET_F(LOG_F32[SF_NCOEF(LOG_F32) - 1 - j]));
     }
     EACH sp[g] = _mm256_add_ps(x[g], _mm256_mul_ps(x[g], _mm256_mul_ps(za[g], sp[g]))); /* sin */
     EACH cp[g] = _mm256_add_ps(SET_F(1.0f), _mm256_mul_ps(za[g], cp[g])); /* cos */
@@ -667,7 +449,7 @@ SF_AVX2 void normal_f64_avx2(int nv, const __m256i *va, const __m256i *vb, __m25
                                SET_D(0x1p52 - 1.0)); /* n = m + 1 */
     EACH mb[g] = _mm256_srli_epi64(vb[g], 12);
     /* be = e + 1023: dn's biased exponent, plus the carry into it when the mantissa exceeds
-     * 0x6a09e667f3bcc, which is the C code's comparison. */
+     * 0x6a09e667f3bcc, which is minus_two_ln_f64's comparison. */
     EACH be[g] = _mm256_srli_epi64(_mm256_add_epi64(_mm256_castpd_si256(dn[g]),
                                                     SET_I64(0x10000000000000 - 0x6a09e667f3bcd)),
                                    52);
@@ -682,18 +464,18 @@ SF_AVX2 void normal_f64_avx2(int nv, const __m256i *va, const __m256i *vb, __m25
     EACH s[g] = _mm256_div_pd(f[g], _mm256_add_pd(SET_D(2.0), f[g]));
     EACH za[g] = _mm256_mul_pd(x[g], x[g]);
     EACH zl[g] = _mm256_mul_pd(s[g], s[g]);
-    EACH sp[g] = SET_D(SIN_F64[NCOEF(SIN_F64) - 1]);
-    EACH cp[g] = SET_D(COS_F64[NCOEF(COS_F64) - 1]);
-    EACH lp[g] = SET_D(LOG_F64[NCOEF(LOG_F64) - 1]);
-    for (int j = 1; j < NCOEF(COS_F64); j++) { /* the three Horner chains side by side */
-        if (j < NCOEF(SIN_F64))
+    EACH sp[g] = SET_D(SIN_F64[SF_NCOEF(SIN_F64) - 1]);
+    EACH cp[g] = SET_D(COS_F64[SF_NCOEF(COS_F64) - 1]);
+    EACH lp[g] = SET_D(LOG_F64[SF_NCOEF(LOG_F64) - 1]);
+    for (int j = 1; j < SF_NCOEF(COS_F64); j++) { /* the three Horner chains side by side */
+        if (j < SF_NCOEF(SIN_F64))
             EACH sp[g] = _mm256_add_pd(_mm256_mul_pd(sp[g], za[g]),
-                                       SET_D(SIN_F64[NCOEF(SIN_F64) - 1 - j]));
+                                       SET_D(SIN_F64[SF_NCOEF(SIN_F64) - 1 - j]));
         EACH cp[g] = _mm256_add_pd(_mm256_mul_pd(cp[g], za[g]),
-                                   SET_D(COS_F64[NCOEF(COS_F64) - 1 - j]));
-        if (j < NCOEF(LOG_F64))
+                                   SET_D(COS_F64[SF_NCOEF(COS_F64) - 1 - j]));
+        if (j < SF_NCOEF(LOG_F64))
             EACH lp[g] = _mm256_add_pd(_mm256_mul_pd(lp[g], zl[g]),
-                                       SET_D(LOG_F64[NCOEF(LOG_F64) - 1 - j]));
+                                       SET_D(LOG_F64[SF_NCOEF(LOG_F64) - 1 - j]));
     }
     EACH {
         const __m256d t = _mm256_mul_pd(SET_D(-4.0), s[g]);

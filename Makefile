@@ -39,6 +39,10 @@ override SF_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -ffp-contract=off -fno-f
 override SF_LDFLAGS =
 override SF_LDLIBS = $(if $(filter 1,$(HDF5)),$(HDF5_HL)) $(PKG_LIBS) -lm -lpthread
 # The value kernels: vectorised (or, with SIMD=0, deliberately not) and without errno from sqrt.
+# Every build of the value files gets them, the pair functions of values.c (the kernels'
+# reference) as well as the kernels.
+VALUES_SRC = src/values.c src/kernels.c src/kernel_avx2.c
+VALUES_OBJ = $(VALUES_SRC:.c=.o)
 VALUES_CFLAGS_1 = -O3 -fno-math-errno -fno-trapping-math
 VALUES_CFLAGS_0 = -O2 -fno-math-errno -fno-trapping-math -fno-tree-vectorize -DSF_SIMD=0
 ifeq ($(SANITIZE),1)
@@ -47,7 +51,7 @@ override SF_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=undefin
 override SF_LDFLAGS += -fsanitize=address,undefined
 endif
 
-LIB_SRC = src/error.c src/values.c src/options.c src/plan.c src/measure.c src/output.c \
+LIB_SRC = src/error.c $(VALUES_SRC) src/options.c src/plan.c src/measure.c src/output.c \
           src/files.c src/meta.c src/json.c src/lock.c src/digest.c \
           src/summary.c src/pipeline.c src/progress.c src/writeback.c src/job.c src/run.c \
           src/comm.c src/control.c src/policy.c \
@@ -77,7 +81,7 @@ FLAGS_ID = $(CC) $(CFLAGS) $(SF_CFLAGS) $(LDFLAGS) $(SF_LDFLAGS) $(LDLIBS) SIMD=
 src/%.o: src/%.c include/*.h .flags
 	$(CC) $(CFLAGS) $(SF_CFLAGS) -c -o $@ $<
 
-src/values.o: src/values.c include/*.h .flags
+$(VALUES_OBJ): src/%.o: src/%.c include/*.h .flags
 	$(CC) $(CFLAGS) $(SF_CFLAGS) $(VALUES_CFLAGS_$(SIMD)) -c -o $@ $<
 
 tests/%_test: tests/%_test.c libslabfill.a include/*.h
@@ -85,34 +89,36 @@ tests/%_test: tests/%_test.c libslabfill.a include/*.h
 	    $(SF_LDLIBS)
 
 # The same program with the value kernels built for no SIMD at all: its files must be identical.
-tests/slabfill-scalar: src/main.o $(filter-out src/values.o,$(LIB_OBJ)) src/values.c include/*.h
-	$(CC) $(CFLAGS) $(SF_CFLAGS) $(VALUES_CFLAGS_0) -c -o tests/values-scalar.o src/values.c
-	$(CC) $(LDFLAGS) $(SF_LDFLAGS) -o $@ src/main.o $(filter-out src/values.o,$(LIB_OBJ)) \
-	    tests/values-scalar.o $(LDLIBS) $(SF_LDLIBS)
+VALUES_SCALAR_OBJ = $(VALUES_SRC:src/%.c=tests/scalar-%.o)
+tests/scalar-%.o: src/%.c include/*.h .flags
+	$(CC) $(CFLAGS) $(SF_CFLAGS) $(VALUES_CFLAGS_0) -c -o $@ $<
+tests/slabfill-scalar: src/main.o $(filter-out $(VALUES_OBJ),$(LIB_OBJ)) $(VALUES_SCALAR_OBJ)
+	$(CC) $(LDFLAGS) $(SF_LDFLAGS) -o $@ src/main.o $(filter-out $(VALUES_OBJ),$(LIB_OBJ)) \
+	    $(VALUES_SCALAR_OBJ) $(LDLIBS) $(SF_LDLIBS)
 
 # The same program with fault injection points (src/fault.c, include/sf_fault.h) compiled in:
 # tests/faults_test.sh kills it at exact steps. slabfill itself has none.
 FAULT_OBJ = $(patsubst src/%.c,tests/faults/%.o,$(LIB_SRC) src/main.c src/fault.c)
 tests/faults/%.o: src/%.c include/*.h .flags
 	@mkdir -p tests/faults
-	$(CC) $(CFLAGS) $(SF_CFLAGS) $(if $(filter src/values.c,$<),$(VALUES_CFLAGS_$(SIMD))) \
+	$(CC) $(CFLAGS) $(SF_CFLAGS) $(if $(filter $(VALUES_SRC),$<),$(VALUES_CFLAGS_$(SIMD))) \
 	    -DSF_FAULT_INJECTION=1 -c -o $@ $<
 tests/slabfill-faults: $(FAULT_OBJ)
 	$(CC) $(LDFLAGS) $(SF_LDFLAGS) -o $@ $(FAULT_OBJ) $(LDLIBS) $(SF_LDLIBS)
 
 # The value kernels alone, without MPI: tests/fill_dump prints sf_fill's bytes for a few ranges.
-# tests/cross_test.sh compares this build's (slabfill's own values.o, each kernel) with an arm64
-# build's, made with the value kernels' flags and run under qemu-aarch64.
+# tests/cross_test.sh compares this build's (slabfill's own value objects, each kernel) with an
+# arm64 build's, made with the value kernels' flags and run under qemu-aarch64.
 # Without the cross compiler (scripts/install-deps installs it) there is no arm64 build, and
 # tests/cross_test.sh says it skips.
 CROSS_CC ?= aarch64-linux-gnu-gcc
 FILL_DUMP_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -ffp-contract=off \
                    -fno-fast-math -Iinclude
-tests/fill_dump: tests/fill_dump.c src/values.o include/sf_values.h
-	$(CC) -O2 $(FILL_DUMP_CFLAGS) -o $@ tests/fill_dump.c src/values.o -lm
-tests/fill_dump-aarch64: tests/fill_dump.c src/values.c include/sf_values.h include/sf_philox.h
+tests/fill_dump: tests/fill_dump.c $(VALUES_OBJ) include/*.h
+	$(CC) -O2 $(FILL_DUMP_CFLAGS) -o $@ tests/fill_dump.c $(VALUES_OBJ) -lm
+tests/fill_dump-aarch64: tests/fill_dump.c $(VALUES_SRC) include/*.h
 	if command -v $(CROSS_CC) >/dev/null; then $(CROSS_CC) -static $(FILL_DUMP_CFLAGS) \
-	    $(VALUES_CFLAGS_1) -o $@ tests/fill_dump.c src/values.c -lm; fi
+	    $(VALUES_CFLAGS_1) -o $@ tests/fill_dump.c $(VALUES_SRC) -lm; fi
 
 # The targets a user types first install what they need (scripts/install-deps, quick when all
 # is there), then do their work in a sub-make, which runs pkg-config afresh after the install,
@@ -166,8 +172,8 @@ deps:
 # libFuzzer over the command-line, shape, size and hint parsers, and over everything read back
 # from a file (progress record, .npy header, Zarr metadata, JSON), for FUZZ_SECONDS each.
 FUZZ_CFLAGS = -g -O1 $(SF_CFLAGS) -fsanitize=fuzzer,address,undefined
-tests/fuzz_options: tests/fuzz_options.c src/options.c src/values.c include/*.h
-	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz_options.c src/options.c src/values.c -lm
+tests/fuzz_options: tests/fuzz_options.c src/options.c $(VALUES_SRC) include/*.h
+	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz_options.c src/options.c $(VALUES_SRC) -lm
 
 tests/fuzz_readers: tests/fuzz_readers.c $(LIB_SRC) include/*.h
 	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz_readers.c $(LIB_SRC) $(SF_LDLIBS)

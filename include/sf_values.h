@@ -42,7 +42,8 @@ void sf_fill_box(const sf_value_spec *spec, const uint64_t shape[3], const sf_bo
 
 /* The kernels that compute the values: "avx512", "avx2" (x86-64), "neon" (arm64) and "scalar"
  * (the portable C loops, which the compiler may still vectorise for the baseline instruction set;
- * the only kernel of a SIMD=0 build). All write the same bytes. */
+ * the only kernel of a SIMD=0 build). All write the same bytes. They are src/kernels.c and
+ * src/kernel_avx2.c; the conversions they share are sf_values_math.h's. */
 
 /* Contract: the name of the kernel sf_fill uses: the fastest one this build has and this CPU
  * runs, unless sf_kernel_select chose another. A static string. */

@@ -1,5 +1,4 @@
-/* options.c - getopt_long front end plus strict parsers for shapes, sizes and seeds.
- * Strict means: no signs, no spaces, no exponents, no trailing junk, overflow detected. */
+/* options.c - getopt_long front end; the strict single-value parsers are in parse.c. */
 #include "sf_options.h"
 
 #include <getopt.h>
@@ -7,132 +6,6 @@
 #include <string.h>
 
 #include "sf_error.h"
-
-static int fail(char *err, size_t errlen, const char *fmt, const char *arg)
-{
-    snprintf(err, errlen, fmt, arg);
-    return -1;
-}
-
-/* Decimal digits only; returns characters consumed, 0 on no digit, -1 on overflow. */
-static int scan_decimal(const char *s, uint64_t *v)
-{
-    uint64_t x = 0;
-    int n = 0;
-    for (; s[n] >= '0' && s[n] <= '9'; n++) {
-        unsigned d = (unsigned)(s[n] - '0');
-        if (x > (UINT64_MAX - d) / 10)
-            return -1;
-        x = x * 10 + d;
-    }
-    *v = x;
-    return n;
-}
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-int sf_parse_u64(const char *s, uint64_t *v, char *err, size_t errlen)
-{
-    static const char *accepted = "'%s' is not an unsigned 64-bit integer; accepted: decimal "
-                                  "0..18446744073709551615 or hex 0x0..0xffffffffffffffff";
-    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-        uint64_t x = 0;
-        int n = 0;
-        for (const char *p = s + 2; *p; p++, n++) {
-            int d = hexval(*p);
-            if (d < 0 || x >> 60)
-                return fail(err, errlen, accepted, s);
-            x = (x << 4) | (uint64_t)d;
-        }
-        if (n == 0)
-            return fail(err, errlen, accepted, s);
-        *v = x;
-        return 0;
-    }
-    int n = scan_decimal(s, v);
-    if (n <= 0 || s[n] != '\0')
-        return fail(err, errlen, accepted, s);
-    return 0;
-}
-
-int sf_parse_shape(const char *s, size_t elem, uint64_t shape[3], char *err, size_t errlen)
-{
-    static const char *accepted = "bad --shape '%s'; accepted: ZxXxY, three decimal integers "
-                                  ">= 1 such as 500x2000x2000";
-    const char *p = s;
-    for (int d = 0; d < 3; d++) {
-        int n = scan_decimal(p, &shape[d]);
-        if (n <= 0 || shape[d] == 0)
-            return fail(err, errlen, accepted, s);
-        p += n;
-        if (d < 2 && *p++ != 'x')
-            return fail(err, errlen, accepted, s);
-    }
-    if (*p != '\0')
-        return fail(err, errlen, accepted, s);
-    /* MPI offsets and HDF5 sizes are signed 64-bit in places: keep the byte count below 2^63. */
-    uint64_t limit = (uint64_t)INT64_MAX / elem;
-    if (shape[0] > limit / shape[1] || shape[0] * shape[1] > limit / shape[2])
-        return fail(err, errlen,
-                    "--shape '%s' is too large: its byte size must fit in a signed 64-bit "
-                    "offset (below 2^63 bytes)", s);
-    return 0;
-}
-
-int sf_parse_size(const char *s, uint64_t *v, char *err, size_t errlen)
-{
-    static const char *accepted = "bad size '%s'; accepted: a decimal byte count with an "
-                                  "optional k, m or g suffix (powers of 1024), e.g. 64m";
-    uint64_t x;
-    int n = scan_decimal(s, &x);
-    if (n <= 0)
-        return fail(err, errlen, accepted, s);
-    int shift = 0;
-    switch (s[n]) {
-    case '\0': break;
-    case 'k': case 'K': shift = 10; break;
-    case 'm': case 'M': shift = 20; break;
-    case 'g': case 'G': shift = 30; break;
-    default: return fail(err, errlen, accepted, s);
-    }
-    if (shift && s[n + 1] != '\0')
-        return fail(err, errlen, accepted, s);
-    if (x > (UINT64_MAX >> shift))
-        return fail(err, errlen, accepted, s);
-    *v = x << shift;
-    return 0;
-}
-
-int sf_parse_hint(const char *s, size_t len, sf_hint *h, char *err, size_t errlen)
-{
-    static const char *accepted = "bad hint '%s'; accepted: key=value, key of letters, digits, "
-                                  "'_', '.' or '-', value not empty, e.g. striping_factor=4";
-    char copy[SF_HINT_KEY_LEN + SF_HINT_VAL_LEN + 2];
-    snprintf(copy, sizeof copy, "%.*s", (int)len, s);
-    const char *eq = memchr(s, '=', len);
-    if (!eq || eq == s || (size_t)(eq - s) >= SF_HINT_KEY_LEN ||
-        len - (size_t)(eq - s) - 1 >= SF_HINT_VAL_LEN || (size_t)(eq - s) + 1 == len)
-        return fail(err, errlen, accepted, copy);
-    for (const char *p = s; p < eq; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-              *p == '_' || *p == '.' || *p == '-'))
-            return fail(err, errlen, accepted, copy);
-    for (const char *p = eq + 1; p < s + len; p++)
-        if (*p == ';' || (unsigned char)*p < 0x20)
-            return fail(err, errlen, accepted, copy);
-    snprintf(h->key, sizeof h->key, "%.*s", (int)(eq - s), s);
-    snprintf(h->value, sizeof h->value, "%.*s", (int)(len - (size_t)(eq - s) - 1), eq + 1);
-    return 0;
-}
 
 static int add_hint(sf_options *o, const char *s, size_t len, char *err, size_t errlen)
 {
@@ -234,22 +107,6 @@ static int usage_error(char *err, size_t errlen, const char *fmt, const char *ar
 static int parse(int argc, char **argv, const char *env_hints, sf_options *o, char *err,
                  size_t errlen);
 
-/* A keyword option: *out becomes the index of arg in words (NULL-terminated, listed in the
- * order of the option's enum). Otherwise a usage error listing every accepted word. */
-static int parse_word(const char *option, const char *arg, const char *const words[], int *out,
-                      char *err, size_t errlen)
-{
-    for (int i = 0; words[i]; i++)
-        if (strcmp(arg, words[i]) == 0) {
-            *out = i;
-            return 0;
-        }
-    int n = snprintf(err, errlen, "unknown %s '%s'; accepted:", option, arg);
-    for (int i = 0; words[i] && n >= 0 && (size_t)n < errlen; i++)
-        n += snprintf(err + n, errlen - (size_t)n, "%s %s", i ? "," : "", words[i]);
-    return SF_EXIT_USAGE;
-}
-
 int sf_options_parse(int argc, char **argv, const char *env_hints, sf_options *o, char *err,
                      size_t errlen)
 {
@@ -314,7 +171,7 @@ static int parse(int argc, char **argv, const char *env_hints, sf_options *o, ch
         case OPT_DTYPE: {
             static const char *const words[] = {"float32", "float64", NULL}; /* sf_dtype */
             int v;
-            if (parse_word("--dtype", optarg, words, &v, err, errlen))
+            if (sf_parse_keyword("--dtype", optarg, words, &v, err, errlen))
                 return SF_EXIT_USAGE;
             o->spec.dtype = (sf_dtype)v;
             type_given = 1;
@@ -323,7 +180,7 @@ static int parse(int argc, char **argv, const char *env_hints, sf_options *o, ch
         case OPT_DIST: {
             static const char *const words[] = {"normal", "uniform", NULL}; /* sf_dist */
             int v;
-            if (parse_word("--dist", optarg, words, &v, err, errlen))
+            if (sf_parse_keyword("--dist", optarg, words, &v, err, errlen))
                 return SF_EXIT_USAGE;
             o->spec.dist = (sf_dist)v;
             type_given = 1;
@@ -359,14 +216,14 @@ static int parse(int argc, char **argv, const char *env_hints, sf_options *o, ch
         case OPT_INDEPENDENT: o->independent = 1; break;
         case OPT_OVERLAP: {
             static const char *const words[] = {"auto", "on", "off", NULL}; /* SF_OVERLAP_* */
-            if (parse_word("--overlap", optarg, words, &o->overlap, err, errlen))
+            if (sf_parse_keyword("--overlap", optarg, words, &o->overlap, err, errlen))
                 return SF_EXIT_USAGE;
             break;
         }
         case OPT_NO_SYNC: o->no_sync = 1; break;
         case OPT_PAGE_CACHE: {
             static const char *const words[] = {"auto", "drop", "keep", NULL}; /* SF_CACHE_* */
-            if (parse_word("--page-cache", optarg, words, &o->page_cache, err, errlen))
+            if (sf_parse_keyword("--page-cache", optarg, words, &o->page_cache, err, errlen))
                 return SF_EXIT_USAGE;
             break;
         }
@@ -397,7 +254,7 @@ static int parse(int argc, char **argv, const char *env_hints, sf_options *o, ch
         case OPT_FORMAT: {
             static const char *const words[] = {"table", "csv", "json", NULL}; /* sf_format */
             int v;
-            if (parse_word("--format", optarg, words, &v, err, errlen))
+            if (sf_parse_keyword("--format", optarg, words, &v, err, errlen))
                 return SF_EXIT_USAGE;
             o->format = (sf_format)v;
             break;

@@ -53,7 +53,13 @@ typedef struct {
 int sf_options_parse(int argc, char **argv, const char *env_hints, sf_options *o, char *err,
                      size_t errlen);
 
-/* Contract: the --help text. */
+/* Contract: the --help text, generated from the option table and from the description of each
+ * built-in backend (sf_backends). The same static string on every call. */
 const char *sf_options_usage(void);
+
+/* Contract: the long name (without "--") of the i-th option in the table, in --help's order,
+ * for i from 0; NULL from the last one on. For tests that hold --help and the README to the
+ * table. */
+const char *sf_options_name(int i);
 
 #endif

@@ -192,7 +192,7 @@ static const cli_option table[] = {
     {"seed", 0, "N", u64, OPT(spec.seed), NULL, "unsigned 64-bit seed, decimal or 0x hex "
      "(default 0x736c616266696c6c, \"slabfill\" in ASCII)"},
     {"backend", 0, "NAME", text, OPT(backend), NULL,
-     "where the values go: one of the backends listed below (default: the first)"},
+     "where the values go: one of the backends listed below"},
     {"output", 'o', "PATH", path, OPT(output), NULL,
      "output file (default slab + the backend's extension)"},
     {"slab", 0, "K", slab, OPT(slab), NULL,
@@ -324,16 +324,21 @@ static int seen(const cli_state *st, const char *name)
     return 0;
 }
 
-/* "slabfill-compare.h5, .nc, .npy and .zarr": what compare.c writes, one file per backend
- * that has one. */
+/* The extension of the file that backend i's rows of --compare write, or NULL for none. */
+static const char *compare_extension(int i)
+{
+    return sf_backends[i]->narticle > 0 ? sf_backends[i]->extension : NULL;
+}
+
+/* "slabfill-compare.h5, .nc, .npy and .zarr": the files compare.c writes. */
 static void compare_files(char *buf, size_t len)
 {
     int nfiles = 0, done = 0;
     for (int i = 0; sf_backends[i]; i++)
-        nfiles += sf_backends[i]->extension != NULL;
+        nfiles += compare_extension(i) != NULL;
     size_t used = (size_t)snprintf(buf, len, "slabfill-compare");
     for (int i = 0; sf_backends[i] && used < len; i++) {
-        const char *ext = sf_backends[i]->extension;
+        const char *ext = compare_extension(i);
         if (!ext)
             continue;
         const char *sep = done == 0 ? "" : done == nfiles - 1 ? " and " : ", ";
@@ -524,9 +529,16 @@ static void build_usage(text_buf *t)
         synopsis(&table[i], name, sizeof name);
         put_row(t, name, table[i].help);
     }
-    put(t, "\nBackends built in (--backend NAME; the first is the default):\n");
-    for (int i = 0; sf_backends[i]; i++)
-        put_row(t, sf_backends[i]->name, sf_backends[i]->description);
+    put(t, "\nBackends (--backend NAME; default %s):\n", sf_backend_default()->name);
+    for (int i = 0; sf_backends[i]; i++) {
+        const sf_backend *be = sf_backends[i];
+        char line[512];
+        int n = snprintf(line, sizeof line, "%s", be->description);
+        if (be->missing && n >= 0 && (size_t)n < sizeof line)
+            snprintf(line + n, sizeof line - (size_t)n, " (not in this build: make %s)",
+                     be->missing);
+        put_row(t, be->name, line);
+    }
     put(t, "\n  slabfill verify [--buffer SIZE] [--format table|csv|json] [-q] FILE\n");
     put_row(t, "", "check every value of any backend's FILE against the generator");
     put(t, "\nExit status: 0 success, 1 I/O or environment failure or a verify mismatch,\n"

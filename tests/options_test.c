@@ -159,7 +159,8 @@ static void verify_rules(void)
     }
 }
 
-/* --compare's refusal names the files it really writes: one per backend that has a file. */
+/* --compare's refusal names the files it really writes: one per backend that has a file and
+ * rows in the comparison. */
 static void compare_files(void)
 {
     sf_options o;
@@ -168,7 +169,7 @@ static void compare_files(void)
     ok = ok && strstr(err, "in the current directory") && !strstr(err, "slab.*");
     int first = 1;
     for (int i = 0; sf_backends[i]; i++) {
-        const char *ext = sf_backends[i]->extension;
+        const char *ext = sf_backends[i]->narticle > 0 ? sf_backends[i]->extension : NULL;
         char want[64];
         snprintf(want, sizeof want, "%s%s", first ? "slabfill-compare" : " ", ext ? ext : "");
         ok = ok && (!ext || strstr(err, want));
@@ -190,9 +191,9 @@ static void collapse(const char *s, char *out, size_t len)
     out[n] = '\0';
 }
 
-/* --help is generated from the option table and the backend table: its option lines are the
- * table's rows, in order, and every option it shows is one the parser knows. */
-static void help(void)
+/* --help is generated from the option table: its option lines are the table's rows, in order,
+ * and every row is an option the parser knows. */
+static void help_options(void)
 {
     const char *usage = sf_options_usage();
     int shown = 0, wrong = 0, wide = 0;
@@ -217,22 +218,6 @@ static void help(void)
             wrong);
     sf_test(wide == 0, "help-fits-79-columns", "%d lines are wider", wide);
 
-    static char flat[32768];
-    collapse(usage, flat, sizeof flat);
-    int backends = 0;
-    int missing = 0;
-    for (; sf_backends[backends]; backends++) {
-        char want[512];
-        snprintf(want, sizeof want, " %s %s ", sf_backends[backends]->name,
-                 sf_backends[backends]->description);
-        if (!strstr(flat, want)) {
-            printf("# --help lacks '%s'\n", want);
-            missing++;
-        }
-    }
-    sf_test(backends > 0 && missing == 0, "help-lists-every-backend", "%d of %d missing",
-            missing, backends);
-
     /* every option the table has is one getopt_long is given */
     int unknown = 0;
     for (int i = 0; sf_options_name(i); i++) {
@@ -248,12 +233,41 @@ static void help(void)
     sf_test(unknown == 0, "every-table-row-is-parsed", "%d unknown to the parser", unknown);
 }
 
+/* --help lists every row of the backend table, with its description (wrapped anywhere), and
+ * says which is the default. */
+static void help_backends(void)
+{
+    const char *usage = sf_options_usage();
+    static char flat[32768];
+    collapse(usage, flat, sizeof flat);
+    int backends = 0, missing = 0;
+    for (; sf_backends[backends]; backends++) {
+        const sf_backend *be = sf_backends[backends];
+        char want[512];
+        int n = snprintf(want, sizeof want, " %s %s", be->name, be->description);
+        if (be->missing) /* a backend left out of the build says which make variable did it */
+            snprintf(want + n, sizeof want - (size_t)n, " (not in this build: make %s)",
+                     be->missing);
+        const char *at = strstr(flat, want);
+        if (!at || strncmp(at + strlen(want), " (not in this build", 19) == 0) {
+            printf("# --help lacks '%s'\n", want);
+            missing++;
+        }
+    }
+    sf_test(backends > 0 && missing == 0, "help-lists-every-backend", "%d of %d missing",
+            missing, backends);
+    char want[128];
+    snprintf(want, sizeof want, "(--backend NAME; default %s)", sf_backend_default()->name);
+    sf_test(strstr(usage, want) != NULL, "help-names-the-default-backend", "no '%s'", want);
+}
+
 int main(void)
 {
     good();
     verify_rules();
     compare_files();
-    help();
+    help_options();
+    help_backends();
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         sf_options o;
         char err[SF_ERRLEN];

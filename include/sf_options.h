@@ -49,12 +49,13 @@ typedef struct {
 /* Contract: fills o from argv and from env_hints (the SLABFILL_HINTS value, or NULL). Returns 0
  * on success, or SF_EXIT_USAGE with a one-line reason (what was wrong and what is accepted) in
  * err. argv is not modified. The backend name is not checked here (see sf_backend_find).
- * Callable repeatedly. */
+ * Callable repeatedly, from one thread at a time (getopt_long's state is global). */
 int sf_options_parse(int argc, char **argv, const char *env_hints, sf_options *o, char *err,
                      size_t errlen);
 
-/* Contract: the --help text, generated from the option table and from the description of each
- * built-in backend (sf_backends). The same static string on every call. */
+/* Contract: the --help text, generated from the option table and from each row of the backend
+ * table (sf_backends): its description, the default, and the rows left out of this build. The
+ * same static string on every call. */
 const char *sf_options_usage(void);
 
 /* Contract: the long name (without "--") of the i-th option in the table, in --help's order,

@@ -418,7 +418,7 @@ static int parse(int argc, char **argv, const char *env, sf_options *o, char *er
         .o = {
             .shape = {500, 2000, 2000},
             .spec = {.seed = SF_DEFAULT_SEED, .dtype = SF_FLOAT32, .dist = SF_NORMAL},
-            .backend = NULL, /* the first built-in backend */
+            .backend = NULL, /* sf_backend_default() */
             .slab = 1,
             .buffer = SF_DEFAULT_BUFFER,
             .format = SF_FORMAT_TABLE,

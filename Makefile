@@ -51,7 +51,7 @@ override SF_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=undefin
 override SF_LDFLAGS += -fsanitize=address,undefined
 endif
 
-LIB_SRC = src/error.c $(VALUES_SRC) src/options.c src/plan.c src/measure.c src/output.c \
+LIB_SRC = src/error.c $(VALUES_SRC) src/cli.c src/parse.c src/plan.c src/measure.c src/output.c \
           src/files.c src/meta.c src/json.c src/lock.c src/digest.c \
           src/summary.c src/pipeline.c src/progress.c src/writeback.c src/job.c src/run.c \
           src/comm.c src/control.c src/policy.c \
@@ -172,8 +172,9 @@ deps:
 # libFuzzer over the command-line, shape, size and hint parsers, and over everything read back
 # from a file (progress record, .npy header, Zarr metadata, JSON), for FUZZ_SECONDS each.
 FUZZ_CFLAGS = -g -O1 $(SF_CFLAGS) -fsanitize=fuzzer,address,undefined
-tests/fuzz_options: tests/fuzz_options.c src/options.c $(VALUES_SRC) include/*.h
-	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz_options.c src/options.c $(VALUES_SRC) -lm
+# The command line reads the backend table (--help, --compare's files), so the whole library.
+tests/fuzz_options: tests/fuzz_options.c $(LIB_SRC) include/*.h
+	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz_options.c $(LIB_SRC) $(SF_LDLIBS)
 
 tests/fuzz_readers: tests/fuzz_readers.c $(LIB_SRC) include/*.h
 	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz_readers.c $(LIB_SRC) $(SF_LDLIBS)

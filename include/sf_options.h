@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "sf_error.h"
+#include "sf_parse.h" /* sf_hint, and the parsers that meta.c and the tests use */
 #include "sf_values.h"
 
 #define SF_DEFAULT_SEED UINT64_C(0x736c616266696c6c) /* "slabfill" in ASCII */
@@ -15,17 +16,10 @@
 #define SF_MAX_BUFFER (UINT64_C(1) << 30) /* keeps every single I/O call below 2 GiB */
 #define SF_MAX_SLAB UINT64_C(1000000)
 #define SF_MAX_HINTS 32
-#define SF_HINT_KEY_LEN 128
-#define SF_HINT_VAL_LEN 256
 
 typedef enum { SF_FORMAT_TABLE, SF_FORMAT_CSV, SF_FORMAT_JSON } sf_format;
 enum { SF_OVERLAP_AUTO, SF_OVERLAP_ON, SF_OVERLAP_OFF };
 enum { SF_CACHE_AUTO, SF_CACHE_DROP, SF_CACHE_KEEP };
-
-typedef struct {
-    char key[SF_HINT_KEY_LEN];
-    char value[SF_HINT_VAL_LEN];
-} sf_hint;
 
 typedef struct {
     uint64_t shape[3];   /* Z, X, Y */
@@ -55,21 +49,18 @@ typedef struct {
 /* Contract: fills o from argv and from env_hints (the SLABFILL_HINTS value, or NULL). Returns 0
  * on success, or SF_EXIT_USAGE with a one-line reason (what was wrong and what is accepted) in
  * err. argv is not modified. The backend name is not checked here (see sf_backend_find).
- * Callable repeatedly. */
+ * Callable repeatedly, from one thread at a time (getopt_long's state is global). */
 int sf_options_parse(int argc, char **argv, const char *env_hints, sf_options *o, char *err,
                      size_t errlen);
 
-/* Contract: the --help text. */
+/* Contract: the --help text, generated from the option table and from each row of the backend
+ * table (sf_backends): its description, the default, and the rows left out of this build. The
+ * same static string on every call. */
 const char *sf_options_usage(void);
 
-/* The single-value parsers, each returning 0 or -1 with a reason in err. */
-/* "ZxXxY": three decimal integers >= 1, nothing else; elem*Z*X*Y must fit in int64. */
-int sf_parse_shape(const char *s, size_t elem, uint64_t shape[3], char *err, size_t errlen);
-/* Unsigned 64-bit, decimal or 0x-hex, no sign, no spaces. */
-int sf_parse_u64(const char *s, uint64_t *v, char *err, size_t errlen);
-/* One MPI-IO hint "key=value": key of [A-Za-z0-9_.-], value non-empty without ';'. */
-int sf_parse_hint(const char *s, size_t len, sf_hint *h, char *err, size_t errlen);
-/* Byte size: decimal digits and an optional k/m/g suffix (powers of 1024). */
-int sf_parse_size(const char *s, uint64_t *v, char *err, size_t errlen);
+/* Contract: the long name (without "--") of the i-th option in the table, in --help's order,
+ * for i from 0; NULL from the last one on. For tests that hold --help and the README to the
+ * table. */
+const char *sf_options_name(int i);
 
 #endif

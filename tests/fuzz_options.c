@@ -1,6 +1,6 @@
-/* fuzz_options.c - libFuzzer harness for the command-line, shape, size, seed and hint parsers.
- * The input is split at NUL bytes into argv words (and the last word is also fed to each
- * single-value parser). A parser may accept or refuse, but must never crash, read out of
+/* fuzz_options.c - libFuzzer harness for the command-line, shape, size, seed, hint and keyword
+ * parsers. The input is split at NUL bytes into argv words (and the last word is also fed to
+ * each single-value parser). A parser may accept or refuse, but must never crash, read out of
  * bounds, overflow, or return a success with values outside their documented ranges. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -45,6 +45,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)sf_parse_size(last, &v, err, sizeof err);
     (void)sf_parse_u64(last, &v, err, sizeof err);
     if (sf_parse_hint(last, strlen(last), &h, err, sizeof err) == 0 && (!h.key[0] || !h.value[0]))
+        abort();
+    static const char *const words[] = {"auto", "on", "off", NULL};
+    int w = -1;
+    if (sf_parse_keyword("--overlap", last, words, &w, err, sizeof err) == 0 &&
+        (w < 0 || w > 2 || strcmp(words[w], last) != 0))
         abort();
     free(copy);
     return 0;

@@ -1,8 +1,11 @@
 /* options_test.c - every kind of bad input is refused with SF_EXIT_USAGE and a one-line reason
- * naming what is accepted; good input parses to the documented values. */
+ * naming what is accepted; good input parses to the documented values; --help shows every option
+ * of the table and every built-in backend. */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "sf_backend.h"
 #include "sf_error.h"
 #include "sf_options.h"
 #include "sf_test.h"
@@ -127,9 +130,144 @@ static const struct {
     {"keep-alone", {"--keep"}, "only applies to --compare"},
 };
 
+/* verify's own rules: one FILE, and nothing that the file itself says. */
+static void verify_rules(void)
+{
+    sf_options o;
+    char err[SF_ERRLEN];
+    int rc = parse(ARGS("verify", "--buffer", "2k", "--format", "csv", "-q", "f.npy"), &o, err);
+    sf_test(rc == 0 && o.verify_path && strcmp(o.verify_path, "f.npy") == 0 &&
+                o.buffer == 2048 && o.format == SF_FORMAT_CSV && o.verbosity == -1,
+            "verify-good", "rc %d: %s", rc, err);
+    rc = parse(ARGS("--shape", "2x2x2", "verify", "f.npy"), &o, err);
+    sf_test(rc == SF_EXIT_USAGE && strstr(err, "unexpected argument 'verify'"),
+            "verify-only-as-first-word", "rc %d: %s", rc, err);
+    env = "cb_nodes=2";
+    rc = parse(ARGS("verify", "f.npy"), &o, err);
+    env = NULL;
+    sf_test(rc == SF_EXIT_USAGE && strstr(err, "accepted options: --buffer, --format, -q, -v"),
+            "verify-refuses-env-hints", "rc %d: %s", rc, err);
+    static const char *const refused[] = {"--shape=2x2x2", "--dtype=float64", "--dist=uniform",
+                                          "--backend=zarr", "-ox.h5", "--compare", "--resume",
+                                          "--verify", "--force", "--hint=a=1"};
+    for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "verify-refuses-%s", refused[i]);
+        rc = parse(ARGS("verify", refused[i], "f.npy"), &o, err);
+        sf_test(rc == SF_EXIT_USAGE && strstr(err, "verify takes the seed, shape"), name,
+                "rc %d: %s", rc, err);
+    }
+}
+
+/* --compare's refusal names the files it really writes: one per backend that has a file and
+ * rows in the comparison. */
+static void compare_files(void)
+{
+    sf_options o;
+    char err[SF_ERRLEN];
+    int rc = parse(ARGS("--compare", "-o", "x.h5"), &o, err), ok = rc == SF_EXIT_USAGE;
+    ok = ok && strstr(err, "in the current directory") && !strstr(err, "slab.*");
+    int first = 1;
+    for (int i = 0; sf_backends[i]; i++) {
+        const char *ext = sf_backends[i]->narticle > 0 ? sf_backends[i]->extension : NULL;
+        char want[64];
+        snprintf(want, sizeof want, "%s%s", first ? "slabfill-compare" : " ", ext ? ext : "");
+        ok = ok && (!ext || strstr(err, want));
+        first = first && !ext;
+    }
+    sf_test(ok, "compare-names-its-files", "rc %d: %s", rc, err);
+}
+
+/* The help text with every run of spaces and newlines made one space, so that a test can look
+ * for a phrase wherever --help wrapped it. */
+static void collapse(const char *s, char *out, size_t len)
+{
+    size_t n = 0;
+    for (; *s && n + 1 < len; s++)
+        if (*s != ' ' && *s != '\n')
+            out[n++] = *s;
+        else if (n > 0 && out[n - 1] != ' ')
+            out[n++] = ' ';
+    out[n] = '\0';
+}
+
+/* --help is generated from the option table: its option lines are the table's rows, in order,
+ * and every row is an option the parser knows. */
+static void help_options(void)
+{
+    const char *usage = sf_options_usage();
+    int shown = 0, wrong = 0, wide = 0;
+    for (const char *line = usage; *line; line += strcspn(line, "\n") + 1) {
+        wide += strcspn(line, "\n") > 79;
+        if (strncmp(line, "  -", 3) != 0)
+            continue;
+        const char *name = strstr(line, "--") + 2; /* "  --name ..." or "  -x, --name ..." */
+        size_t len = strcspn(name, " \n");
+        const char *want = sf_options_name(shown++);
+        if (!want || strlen(want) != len || strncmp(name, want, len) != 0) {
+            printf("# option line %d of --help is --%.*s, the table's row is --%s\n", shown,
+                   (int)len, name, want ? want : "(none)");
+            wrong++;
+        }
+    }
+    int rows = 0;
+    while (sf_options_name(rows))
+        rows++;
+    sf_test(rows > 20 && wrong == 0 && shown == rows, "help-lists-every-option",
+            "%d options in the table, %d option lines in --help, %d of them wrong", rows, shown,
+            wrong);
+    sf_test(wide == 0, "help-fits-79-columns", "%d lines are wider", wide);
+
+    /* every option the table has is one getopt_long is given */
+    int unknown = 0;
+    for (int i = 0; sf_options_name(i); i++) {
+        sf_options o;
+        char err[SF_ERRLEN], opt[80];
+        snprintf(opt, sizeof opt, "--%s", sf_options_name(i));
+        parse(ARGS(opt, "1"), &o, err);
+        if (strstr(err, "unknown option")) {
+            printf("# %s: %s\n", opt, err);
+            unknown++;
+        }
+    }
+    sf_test(unknown == 0, "every-table-row-is-parsed", "%d unknown to the parser", unknown);
+}
+
+/* --help lists every row of the backend table, with its description (wrapped anywhere), and
+ * says which is the default. */
+static void help_backends(void)
+{
+    const char *usage = sf_options_usage();
+    static char flat[32768];
+    collapse(usage, flat, sizeof flat);
+    int backends = 0, missing = 0;
+    for (; sf_backends[backends]; backends++) {
+        const sf_backend *be = sf_backends[backends];
+        char want[512];
+        int n = snprintf(want, sizeof want, " %s %s", be->name, be->description);
+        if (be->missing) /* a backend left out of the build says which make variable did it */
+            snprintf(want + n, sizeof want - (size_t)n, " (not in this build: make %s)",
+                     be->missing);
+        const char *at = strstr(flat, want);
+        if (!at || strncmp(at + strlen(want), " (not in this build", 19) == 0) {
+            printf("# --help lacks '%s'\n", want);
+            missing++;
+        }
+    }
+    sf_test(backends > 0 && missing == 0, "help-lists-every-backend", "%d of %d missing",
+            missing, backends);
+    char want[128];
+    snprintf(want, sizeof want, "(--backend NAME; default %s)", sf_backend_default()->name);
+    sf_test(strstr(usage, want) != NULL, "help-names-the-default-backend", "no '%s'", want);
+}
+
 int main(void)
 {
     good();
+    verify_rules();
+    compare_files();
+    help_options();
+    help_backends();
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         sf_options o;
         char err[SF_ERRLEN];

@@ -206,12 +206,13 @@ static int run_command(const sf_options *opt)
     const sf_backend *be = NULL;
     char path[4096];
     int rc = choose_backend(opt, &be);
-    if (!rc)
-        rc = output_path(opt, be, path, sizeof path);
-    if (!rc)
-        rc = check_summary_file(opt);
-    sf_job job = {.opt = opt, .be = be, .path = be && be->extension ? path : NULL};
-    if (rc || (rc = sf_job_prepare(&job)) != 0)
+    if (rc)
+        return rc;
+    if ((rc = output_path(opt, be, path, sizeof path)) != 0 ||
+        (rc = check_summary_file(opt)) != 0)
+        return rc;
+    sf_job job = {.opt = opt, .be = be, .path = be->extension ? path : NULL};
+    if ((rc = sf_job_prepare(&job)) != 0)
         return rc;
     sf_rank_stats st;
     sf_verify_result v = {.values = 0};

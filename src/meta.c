@@ -36,7 +36,7 @@ static int bad(char *err, size_t errlen, const char *key, const char *value, con
 {
     char shown[81];
     size_t n = 0;
-    for (; value[n] && n < sizeof shown - 1; n++)
+    for (; n < sizeof shown - 1 && value[n]; n++)
         shown[n] = (unsigned char)value[n] < 0x20 || value[n] == 0x7f ? '?' : value[n];
     shown[n] = '\0';
     snprintf(err, errlen, "metadata %s is '%s'; accepted: %s", key, shown, want);

@@ -54,19 +54,23 @@ static const char *backend_names(char *buf, size_t len)
     return buf;
 }
 
-/* The backend --backend names (or the default), or an exit status after saying why not. */
-static int choose_backend(const sf_options *opt, const sf_backend **out)
+/* The backend --backend names (or the default); NULL with an exit status in *rc after saying
+ * why not. */
+static const sf_backend *choose_backend(const sf_options *opt, int *rc)
 {
     char names[256];
     const sf_backend *be = opt->backend ? sf_backend_find(opt->backend) : sf_backend_default();
-    if (!be)
-        return sf_error("unknown --backend '%s'; accepted: %s", opt->backend,
-                        backend_names(names, sizeof names));
-    if (be->missing)
-        return sf_error("backend %s was not built in (this build used make %s); built in: %s",
-                        be->name, be->missing, backend_names(names, sizeof names));
-    *out = be;
-    return 0;
+    if (!be) {
+        *rc = sf_error("unknown --backend '%s'; accepted: %s", opt->backend,
+                       backend_names(names, sizeof names));
+        return NULL;
+    }
+    if (be->missing) {
+        *rc = sf_error("backend %s was not built in (this build used make %s); built in: %s",
+                       be->name, be->missing, backend_names(names, sizeof names));
+        return NULL;
+    }
+    return be;
 }
 
 /* verify's one record, in the chosen format; file names are escaped like every other field. */
@@ -203,10 +207,10 @@ static void after_run(const sf_options *opt, const sf_job *job, const sf_run_inf
 /* One run of one backend: the default command. */
 static int run_command(const sf_options *opt)
 {
-    const sf_backend *be = NULL;
     char path[4096];
-    int rc = choose_backend(opt, &be);
-    if (rc)
+    int rc = 0;
+    const sf_backend *be = choose_backend(opt, &rc);
+    if (!be)
         return rc;
     if ((rc = output_path(opt, be, path, sizeof path)) != 0 ||
         (rc = check_summary_file(opt)) != 0)

@@ -347,6 +347,20 @@ static void compare_files(char *buf, size_t len)
     }
 }
 
+/* verify reads a file, which says what it holds: of the options, only these apply to it. */
+static int verify_takes_only_its_own(const cli_state *st)
+{
+    static const char *const own[] = {"buffer", "format", "quiet", "verbose"};
+    for (int i = 0; i < NOPTIONS; i++) {
+        int ok = !st->seen[i];
+        for (size_t k = 0; !ok && k < sizeof own / sizeof *own; k++)
+            ok = strcmp(table[i].name, own[k]) == 0;
+        if (!ok)
+            return 0;
+    }
+    return 1;
+}
+
 /* Every rule that involves more than one option, or the words after the options. */
 static int check_rules(cli_state *st, int verify_cmd, int argc, char **args, int operand,
                        char *err, size_t errlen)
@@ -365,9 +379,7 @@ static int check_rules(cli_state *st, int verify_cmd, int argc, char **args, int
                           args[operand + 1]);
         if (args[operand][0] == '\0')
             return refuse(err, errlen, "empty FILE for verify");
-        /* The file says what it holds, and verify writes nothing. */
-        if (seen(st, "shape") || type_given || seen(st, "backend") || o->output ||
-            o->compare || o->resume || o->verify || o->force || o->nhints)
+        if (!verify_takes_only_its_own(st) || o->nhints)
             return refuse(err, errlen, "verify takes the seed, shape, dtype, distribution and "
                           "backend from FILE; accepted options: --buffer, --format, -q, -v");
         o->verify_path = args[operand];
@@ -539,7 +551,7 @@ static void build_usage(text_buf *t)
                      be->missing);
         put_row(t, be->name, line);
     }
-    put(t, "\n  slabfill verify [--buffer SIZE] [--format table|csv|json] [-q] FILE\n");
+    put(t, "\n  slabfill verify [--buffer SIZE] [--format table|csv|json] [-q|-v] FILE\n");
     put_row(t, "", "check every value of any backend's FILE against the generator");
     put(t, "\nExit status: 0 success, 1 I/O or environment failure or a verify mismatch,\n"
            "2 bad input, 3 stopped by SIGTERM/SIGUSR1/SIGINT with progress saved\n"

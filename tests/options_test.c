@@ -149,7 +149,10 @@ static void verify_rules(void)
             "verify-refuses-env-hints", "rc %d: %s", rc, err);
     static const char *const refused[] = {"--shape=2x2x2", "--dtype=float64", "--dist=uniform",
                                           "--backend=zarr", "-ox.h5", "--compare", "--resume",
-                                          "--verify", "--force", "--hint=a=1"};
+                                          "--verify", "--force", "--hint=a=1", "--seed=5",
+                                          "--slab=2", "--independent", "--overlap=on",
+                                          "--no-sync", "--page-cache=keep", "--checkpoint=5",
+                                          "--summary-file=s.csv", "--keep"};
     for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
         char name[64];
         snprintf(name, sizeof name, "verify-refuses-%s", refused[i]);

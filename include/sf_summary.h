@@ -25,6 +25,7 @@ typedef struct {
 typedef struct {
     const sf_options *opt;     /* shape, spec, slab, buffer, format, verbosity of this run */
     const char *backend;
+    const char *api;           /* the backend's IOR API name (sf_backend.ior_api) */
     const char *file;          /* final path, or NULL when no file is written */
     uint64_t file_disk_bytes;  /* st_blocks * 512 of the final file or store */
     int nranks;

@@ -223,6 +223,7 @@ static int run_command(const sf_options *opt)
     rc = sf_job_run(&job, &st, &v);
     sf_run_info info;
     sf_job_describe(&job, &info);
+    info.api = be->ior_api;
     info.verify = opt->verify ? &v : NULL;
     sf_job_release(&job);
     after_run(opt, &job, &info, &st, &v, rc);

@@ -219,13 +219,8 @@ static int fields(const sf_run_info *run, const sf_totals *t, const char *approa
     F("kernel", 1, "%s", t->kernel); /* avx512, avx2, neon, scalar or mixed (sf_kernel_name) */
     /* IOR's summary names, where they mean the same thing (one write, one repetition). */
     double mib = t->elapsed > 0 ? (double)t->bytes / 1048576.0 / t->elapsed : 0.0;
-    const char *api = !strcmp(run->backend, "hdf5")      ? "HDF5"
-                      : !strcmp(run->backend, "pnetcdf") ? "NCMPI"
-                      : !strcmp(run->backend, "mpiio")   ? "MPIIO"
-                      : !strcmp(run->backend, "zarr")    ? "POSIX"
-                                                         : "DUMMY";
     F("operation", 1, "write");
-    F("API", 1, "%s", api);
+    F("API", 1, "%s", run->api);
     F("numTasks", 0, "%d", run->nranks);
     F("tasksPerNode", 0, "%d", t->ranks_per_host_max);
     F("segmentCount", 0, "1");

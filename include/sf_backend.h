@@ -37,6 +37,8 @@ typedef struct sf_backend {
     const char *missing;     /* non-NULL: left out of this build by this make variable
                                 ("HDF5=0"); the row has nothing but its name, extension,
                                 description and this */
+    const char *ior_api;     /* IOR's name for this kind of I/O ("HDF5", "NCMPI", "MPIIO",
+                                "POSIX"; "DUMMY" when nothing is stored), for the summary */
     const char *extension;   /* default output is "slab" + extension; NULL: writes no file */
     int directory;           /* the output is a directory store, not a file */
     int mpiio;               /* opens its file through MPI-IO (whose path limit then applies) */

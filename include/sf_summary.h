@@ -1,5 +1,6 @@
-/* sf_summary.h - per-rank measurements, gathered on rank 0 and printed in the seed article's
- * terms (elapsed time, calculated storage, peak memory, file storage) plus bandwidth. */
+/* sf_summary.h - per-rank measurements, gathered on rank 0 and reported in the seed article's
+ * terms (elapsed time, calculated storage, peak memory, file storage) plus bandwidth, as a
+ * table or as a record (CSV, JSON) through sf_report.h. */
 #ifndef SF_SUMMARY_H
 #define SF_SUMMARY_H
 
@@ -7,6 +8,7 @@
 #include <stdio.h>
 
 #include "sf_options.h"
+#include "sf_report.h"
 
 typedef struct {
     double t_gen;    /* seconds generating values (on the generator thread when overlapped) */
@@ -25,6 +27,7 @@ typedef struct {
 typedef struct {
     const sf_options *opt;     /* shape, spec, slab, buffer, format, verbosity of this run */
     const char *backend;
+    const char *api;           /* the backend's IOR API name (sf_backend.ior_api) */
     const char *file;          /* final path, or NULL when no file is written */
     uint64_t file_disk_bytes;  /* st_blocks * 512 of the final file or store */
     int nranks;
@@ -41,6 +44,8 @@ typedef struct {
     double elapsed, gen_max, gen_min, gen_mean, write_max, write_min, write_mean, close_max;
     double wait_max, hidden_min; /* generation not hidden (s), fraction hidden (worst rank) */
     uint64_t bytes, rss_max, rss_min, rss_sum, calc_bytes, rank_bytes_max, unit_bytes;
+    double gbps;     /* bandwidth, GB/s: all ranks' bytes over the elapsed time */
+    double gen_gbps; /* generation, GB/s: all ranks' bytes over the slowest rank's generate time */
     int hosts, ranks_per_host_max;
     char kernel[16]; /* every rank's value kernel, or "mixed" when they differ */
 } sf_totals;
@@ -55,24 +60,15 @@ sf_totals sf_summary_totals(const sf_run_info *run, const sf_rank_stats *all);
 /* Contract: prints one run's summary in run->opt->format (table, CSV or JSON); rank 0 only. */
 void sf_summary_print(FILE *out, const sf_run_info *run, const sf_rank_stats *all);
 
-/* Contract: prints one CSV line (the header when header is set, else the values) or one JSON
- * object line for a run, with an "approach" field first when approach is not NULL. */
-void sf_summary_record(FILE *out, const sf_run_info *run, const sf_totals *t, sf_format format,
-                       int header, const char *approach);
+/* Contract: appends the run's fields to r (sf_record_write prints them as CSV or JSON), with
+ * an "approach" field first when approach is not NULL. The same keys, in the same order, for
+ * every run, so that records of different runs share one CSV header. */
+void sf_summary_fields(sf_record *r, const sf_run_info *run, const sf_totals *t,
+                       const char *approach);
 
 /* Contract: rank 0 appends one record for the run to path: CSV with a header line when the
  * file is new or empty, or JSON Lines when path ends in ".jsonl". Dies if the file cannot be
  * written. */
 void sf_summary_append(const char *path, const sf_run_info *run, const sf_totals *t);
-
-/* Contract: s as a JSON string, quoted, with every character JSON requires escaped. */
-void sf_json_string(FILE *out, const char *s);
-
-/* Contract: s as one CSV field: quoted (quotes doubled) when it holds a comma, quote or line
- * break. */
-void sf_csv_value(FILE *out, const char *s);
-
-/* Contract: n bytes as the article writes memory: "37.8 MB" below 1 GB, "8.02 GB" above. */
-const char *sf_summary_mem(uint64_t n, char *buf, size_t len);
 
 #endif

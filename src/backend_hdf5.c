@@ -7,6 +7,7 @@
 /* What the table says of this backend, built in or not. */
 #define HDF5_ROW                                                                              \
     .name = "hdf5", .extension = ".h5", .mpiio = 1,                                           \
+    .ior_api = "HDF5",                                                                        \
     .description = "parallel HDF5, dataset /data, collective H5Dwrite",                       \
     .article = ARTICLE, .narticle = 1
 

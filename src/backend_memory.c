@@ -51,6 +51,7 @@ static const sf_article_row ARTICLE[] = {{1, "memory float64 (ex1)", SF_FLOAT64,
 
 const sf_backend sf_backend_memory = {
     .name = "memory",
+    .ior_api = "DUMMY",
     .extension = NULL,
     .description = "the whole array in RAM, each rank its part (the seed's ex1/ex2)",
     .article = ARTICLE,

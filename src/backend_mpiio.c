@@ -325,6 +325,7 @@ static const sf_article_row ARTICLE[] = {{5, "mpiio/npy (memmap)", SF_FLOAT32, S
 
 const sf_backend sf_backend_mpiio = {
     .name = "mpiio",
+    .ior_api = "MPIIO",
     .extension = ".npy",
     .mpiio = 1,
     .magic = "\x93NUMPY",

@@ -20,6 +20,7 @@ static void null_flush(void *handle) { (void)handle; }
 
 const sf_backend sf_backend_null = {
     .name = "null",
+    .ior_api = "DUMMY",
     .extension = NULL,
     .description = "generation only, no storage: measures the generator",
     .create = null_create,

@@ -6,6 +6,7 @@
 /* What the table says of this backend, built in or not. */
 #define PNETCDF_ROW                                                                           \
     .name = "pnetcdf", .extension = ".nc", .mpiio = 1,                                        \
+    .ior_api = "NCMPI",                                                                       \
     .description = "PnetCDF, CDF-5 variable data(z, x, y), collective ncmpi_put_vara_*_all",  \
     .article = ARTICLE, .narticle = 1
 

@@ -456,6 +456,7 @@ static const sf_article_row ARTICLE[] = {{6, "zarr", SF_FLOAT32, SF_NORMAL}};
 
 const sf_backend sf_backend_zarr = {
     .name = "zarr",
+    .ior_api = "POSIX",
     .extension = ".zarr",
     .directory = 1,
     .description = "Zarr v2 directory store, one chunk file per z-slice, POSIX I/O",

@@ -6,6 +6,7 @@
  * number that belongs to an earlier row. */
 #include "sf_compare.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "sf_job.h"
 #include "sf_measure.h"
 #include "sf_output.h"
+#include "sf_report.h"
 #include "sf_summary.h"
 #include "sf_version.h"
 
@@ -49,16 +51,20 @@ typedef struct {
     sf_job job; /* prepared before the first row runs, so a bad row touches nothing */
 } row_result;
 
+/* The seed article's table, one row per way of storing the array. */
 static void print_table(const sf_options *opt, row_result *res, int nrows, int nranks,
                         int reset_ok)
 {
-    char m1[32], m2[32];
+    static const sf_column cols[] = {
+        {"Approach", 22, SF_COL_LEFT, 0}, {"Elapsed time", 13, 0, 0},
+        {"Calculated storage", 19, 0, 0}, {"Peak memory", 16, 0, 0},
+        {"(largest rank)", 14, 0, 0}, {"File storage", 13, 0, 0}, {"Bandwidth", 11, 0, 0},
+    };
+    char shape[72], m[32];
     printf("slabfill %s --compare: the experiment of the article that started slabfill (README) "
-           "at %llux%llux%llu, seed %llu, %d rank%s on %d host%s\n",
-           SF_VERSION, (unsigned long long)opt->shape[0],
-           (unsigned long long)opt->shape[1], (unsigned long long)opt->shape[2],
-           (unsigned long long)opt->spec.seed, nranks, nranks == 1 ? "" : "s",
-           res[0].totals.hosts, res[0].totals.hosts == 1 ? "" : "s");
+           "at %s, seed %" PRIu64 ", %d rank%s on %d host%s\n", SF_VERSION,
+           sf_report_shape(opt->shape, shape, sizeof shape), opt->spec.seed, nranks,
+           nranks == 1 ? "" : "s", res[0].totals.hosts, res[0].totals.hosts == 1 ? "" : "s");
     if (reset_ok)
         printf("Peak memory: each row's own. Between rows every rank reset its high-water mark "
                "(VmHWM) by writing 5 to /proc/self/clear_refs, and checked that it fell to the "
@@ -66,18 +72,21 @@ static void print_table(const sf_options *opt, row_result *res, int nrows, int n
     else
         printf("Peak memory: this OS cannot reset the high-water mark within a process, so only "
                "the first row's is shown; run one backend per process for the others.\n\n");
-    printf("%-22s %13s %19s %16s %14s %13s %11s\n", "Approach", "Elapsed time",
-           "Calculated storage", "Peak memory", "(largest rank)", "File storage", "Bandwidth");
+    sf_table tb = sf_table_start(stdout, cols, 7);
     for (int i = 0; i < nrows; i++) {
         const sf_totals *t = &res[i].totals;
-        char file[32] = "n/a";
+        sf_table_cell(&tb, "%s", res[i].row->label);
+        sf_table_cell(&tb, "%.2f s", t->elapsed);
+        sf_table_cell(&tb, "%.2f GB", (double)t->calc_bytes / 1e9);
+        sf_table_cell(&tb, "%s", res[i].peak_valid ? sf_report_mem(t->rss_sum, m, sizeof m)
+                                                   : "n/a");
+        sf_table_cell(&tb, "%s", res[i].peak_valid ? sf_report_mem(t->rss_max, m, sizeof m)
+                                                   : "n/a");
         if (res[i].info.file)
-            snprintf(file, sizeof file, "%.2f GB", (double)res[i].info.file_disk_bytes / 1e9);
-        printf("%-22s %11.2f s %16.2f GB %16s %14s %13s %6.3f GB/s\n", res[i].row->label,
-               t->elapsed, (double)t->calc_bytes / 1e9,
-               res[i].peak_valid ? sf_summary_mem(t->rss_sum, m1, sizeof m1) : "n/a",
-               res[i].peak_valid ? sf_summary_mem(t->rss_max, m2, sizeof m2) : "n/a", file,
-               t->elapsed > 0 ? (double)t->bytes / 1e9 / t->elapsed : 0.0);
+            sf_table_cell(&tb, "%.2f GB", (double)res[i].info.file_disk_bytes / 1e9);
+        else
+            sf_table_cell(&tb, "n/a");
+        sf_table_cell(&tb, "%.3f GB/s", t->gbps);
     }
     printf("\nPeak memory is summed over ranks, comparable to the article's single process. "
            "GB = 1e9 bytes, MB = 1e6 bytes.\n%s\n",
@@ -125,6 +134,7 @@ static int run_row(const sf_options *opt, row_result *r, int first, int nranks, 
     sf_rank_stats st;
     int rc = sf_job_run(job, &st, NULL);
     sf_job_describe(job, &r->info);
+    r->info.api = r->be->ior_api;
     sf_job_release(job);
     if (rc != SF_EXIT_OK)
         return rc;
@@ -139,16 +149,17 @@ static int run_row(const sf_options *opt, row_result *r, int first, int nranks, 
     return SF_EXIT_OK;
 }
 
+/* One CSV line or JSON object per row, with the approach first; a row whose peak memory is
+ * not its own reports 0 there. */
 static void print_records(const sf_options *opt, row_result *res, int nrows)
 {
-    if (opt->format == SF_FORMAT_CSV)
-        sf_summary_record(stdout, &res[0].info, &res[0].totals, SF_FORMAT_CSV, 1,
-                          res[0].row->label);
     for (int i = 0; i < nrows; i++) {
         if (!res[i].peak_valid)
             res[i].totals.rss_max = res[i].totals.rss_min = res[i].totals.rss_sum = 0;
-        sf_summary_record(stdout, &res[i].info, &res[i].totals, opt->format, 0,
-                          res[i].row->label);
+        sf_record r = {0};
+        sf_summary_fields(&r, &res[i].info, &res[i].totals, res[i].row->label);
+        sf_record_write(stdout, &r, opt->format, i == 0);
+        sf_record_free(&r);
     }
 }
 

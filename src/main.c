@@ -39,6 +39,7 @@
 #include "sf_job.h"
 #include "sf_options.h"
 #include "sf_output.h"
+#include "sf_report.h"
 #include "sf_summary.h"
 #include "sf_version.h"
 
@@ -73,45 +74,45 @@ static const sf_backend *choose_backend(const sf_options *opt, int *rc)
     return be;
 }
 
-/* verify's one record, in the chosen format; file names are escaped like every other field. */
+/* verify's report: two lines of text, or one record. */
 static void print_verify(const sf_options *opt, const char *backend, const sf_verify_result *v,
                          int nranks)
 {
-    const sf_file_meta *m = &v->meta;
     unsigned long long f[3] = {v->first[0], v->first[1], v->first[2]};
+    unsigned long long values = v->values, mismatches = v->mismatches;
     if (opt->format == SF_FORMAT_TABLE) {
-        printf("slabfill verify: %s (%s): %llux%llux%llu %s %s, seed %llu\n"
-               "%llu values read on %d rank%s in %.2f s: %llu mismatch%s", opt->verify_path,
-               backend, (unsigned long long)m->shape[0], (unsigned long long)m->shape[1],
-               (unsigned long long)m->shape[2], sf_dtype_name(m->spec.dtype),
-               sf_dist_name(m->spec.dist), (unsigned long long)m->spec.seed,
-               (unsigned long long)v->values, nranks, nranks == 1 ? "" : "s", v->seconds,
-               (unsigned long long)v->mismatches, v->mismatches == 1 ? "" : "es");
-        if (v->mismatches)
+        char arr[160];
+        printf("slabfill verify: ");
+        sf_report_text(stdout, opt->verify_path);
+        printf(" (%s): %s\n%llu values read on %d rank%s in %.2f s: %llu mismatch%s", backend,
+               sf_report_array(v->meta.shape, &v->meta.spec, arr, sizeof arr), values, nranks,
+               nranks == 1 ? "" : "s", v->seconds, mismatches, mismatches == 1 ? "" : "es");
+        if (mismatches)
             printf("; first at (z=%llu, x=%llu, y=%llu)", f[0], f[1], f[2]);
         putchar('\n');
-    } else if (opt->format == SF_FORMAT_CSV) {
-        printf("file,backend,values,mismatches,first_z,first_x,first_y,elapsed_s\n");
-        sf_csv_value(stdout, opt->verify_path);
-        printf(",%s,%llu,%llu,", backend, (unsigned long long)v->values,
-               (unsigned long long)v->mismatches);
-        if (v->mismatches)
-            printf("%llu,%llu,%llu", f[0], f[1], f[2]);
-        else
-            printf(",,");
-        printf(",%.6f\n", v->seconds);
-    } else {
-        printf("{\"file\": ");
-        sf_json_string(stdout, opt->verify_path);
-        printf(", \"backend\": \"%s\", \"values\": %llu, \"mismatches\": %llu, "
-               "\"first_mismatch\": ", backend, (unsigned long long)v->values,
-               (unsigned long long)v->mismatches);
-        if (v->mismatches)
-            printf("[%llu, %llu, %llu]", f[0], f[1], f[2]);
-        else
-            printf("null");
-        printf(", \"elapsed_s\": %.6f}\n", v->seconds);
+        return;
     }
+    sf_record r = {0};
+    sf_record_text(&r, "file", "%s", opt->verify_path);
+    sf_record_text(&r, "backend", "%s", backend);
+    sf_record_number(&r, "values", "%llu", values);
+    sf_record_number(&r, "mismatches", "%llu", mismatches);
+    if (opt->format == SF_FORMAT_JSON && mismatches) {
+        sf_record_number(&r, "first_mismatch", "[%llu, %llu, %llu]", f[0], f[1], f[2]);
+    } else if (opt->format == SF_FORMAT_JSON) {
+        sf_record_null(&r, "first_mismatch");
+    } else { /* CSV has no arrays: three columns, empty when nothing differs */
+        const char *key[3] = {"first_z", "first_x", "first_y"};
+        for (int i = 0; i < 3; i++) {
+            if (mismatches)
+                sf_record_number(&r, key[i], "%llu", f[i]);
+            else
+                sf_record_null(&r, key[i]);
+        }
+    }
+    sf_record_number(&r, "elapsed_s", "%.6f", v->seconds);
+    sf_record_write(stdout, &r, opt->format, 1);
+    sf_record_free(&r);
 }
 
 /* "slabfill verify FILE": exit 0 when every value matches, 1 on any mismatch, 2 when FILE is
@@ -223,6 +224,7 @@ static int run_command(const sf_options *opt)
     rc = sf_job_run(&job, &st, &v);
     sf_run_info info;
     sf_job_describe(&job, &info);
+    info.api = be->ior_api;
     info.verify = opt->verify ? &v : NULL;
     sf_job_release(&job);
     after_run(opt, &job, &info, &st, &v, rc);

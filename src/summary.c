@@ -1,5 +1,6 @@
-/* summary.c - gathers sf_rank_stats on rank 0 and prints them as a table, CSV or JSON.
- * Units follow the seed article: GB = 1e9 bytes, MB = 1e6 bytes. */
+/* summary.c - gathers sf_rank_stats on rank 0, computes the totals, and lays them out as the
+ * run's table or record; src/report.c prints them. Units follow the seed article: GB = 1e9
+ * bytes, MB = 1e6 bytes. */
 #include "sf_summary.h"
 
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "sf_error.h"
+#include "sf_report.h"
 #include "sf_values.h"
 #include "sf_verify.h"
 #include "sf_version.h"
@@ -69,242 +71,215 @@ sf_totals sf_summary_totals(const sf_run_info *run, const sf_rank_stats *all)
     }
     const uint64_t *sh = run->opt->shape;
     t.calc_bytes = sh[0] * sh[1] * sh[2] * sf_dtype_size(run->opt->spec.dtype);
+    t.gbps = t.elapsed > 0 ? (double)t.bytes / 1e9 / t.elapsed : 0.0;
+    t.gen_gbps = t.gen_max > 0 ? (double)t.bytes / 1e9 / t.gen_max : 0.0;
     return t;
 }
 
 static double gb(uint64_t b) { return (double)b / 1e9; }
-static double rate(uint64_t b, double s) { return s > 0 ? gb(b) / s : 0.0; }
 
-const char *sf_summary_mem(uint64_t b, char *buf, size_t len)
+/* The two lines that say what ran: the array, then where and how it was written. */
+static void print_head(FILE *out, const sf_run_info *run, const sf_totals *t)
 {
-    if (b >= 1000000000)
-        snprintf(buf, len, "%.2f GB", gb(b));
+    const sf_options *o = run->opt;
+    char arr[160];
+    fprintf(out, "slabfill %s: %s (0x%016" PRIx64 ")\n", SF_VERSION,
+            sf_report_array(o->shape, &o->spec, arr, sizeof arr), o->spec.seed);
+    fprintf(out, "%d rank%s on %d host%s, backend %s, file ", run->nranks,
+            run->nranks == 1 ? "" : "s", t->hosts, t->hosts == 1 ? "" : "s", run->backend);
+    sf_report_text(out, run->file ? run->file : "(none)");
+    fprintf(out, ", slab %" PRIu64 "%s\n\n", o->slab, o->independent ? ", independent I/O" : "");
+}
+
+/* One row per rank; above PER_RANK_ROWS_MAX ranks (unless -v) the min, mean and max instead. */
+static void print_ranks(FILE *out, const sf_run_info *run, const sf_rank_stats *all,
+                        const sf_totals *t)
+{
+    static const sf_column rank_cols[] = {
+        {"rank", 5, 0, 0}, {"host", 16, SF_COL_LEFT | SF_COL_CLIP, 1},
+        {"z-range", 17, SF_COL_LEFT, 0}, {"slices", 7, 0, 0}, {"generate s", 11, 0, 0},
+        {"write s", 9, 0, 0}, {"peak memory", 12, 0, 0},
+    };
+    static const sf_column over_cols[] = {
+        {"over ranks", 12, SF_COL_LEFT, 0}, {"generate s", 11, 0, 0}, {"write s", 9, 0, 0},
+        {"peak memory", 12, 0, 0},
+    };
+    char m[32];
+    if (run->nranks <= PER_RANK_ROWS_MAX || run->opt->verbosity > 0) {
+        sf_table tb = sf_table_start(out, rank_cols, 7);
+        for (int r = 0; r < run->nranks; r++) {
+            const sf_rank_stats *s = &all[r];
+            sf_table_cell(&tb, "%d", r);
+            sf_table_text(&tb, s->host);
+            sf_table_cell(&tb, "[%" PRIu64 ", %" PRIu64 ")", s->z0, s->z0 + s->nz);
+            sf_table_cell(&tb, "%" PRIu64, s->nz);
+            sf_table_cell(&tb, "%.3f", s->t_gen);
+            sf_table_cell(&tb, "%.3f", s->t_write);
+            sf_table_cell(&tb, "%s", sf_report_mem(s->peak_rss, m, sizeof m));
+        }
+        return;
+    }
+    const char *name[3] = {"min", "mean", "max"};
+    const double gen[3] = {t->gen_min, t->gen_mean, t->gen_max};
+    const double wr[3] = {t->write_min, t->write_mean, t->write_max};
+    const uint64_t rss[3] = {t->rss_min, t->rss_sum / (uint64_t)run->nranks, t->rss_max};
+    sf_table tb = sf_table_start(out, over_cols, 4);
+    for (int i = 0; i < 3; i++) {
+        sf_table_cell(&tb, "%s", name[i]);
+        sf_table_cell(&tb, "%.3f", gen[i]);
+        sf_table_cell(&tb, "%.3f", wr[i]);
+        sf_table_cell(&tb, "%s", sf_report_mem(rss[i], m, sizeof m));
+    }
+}
+
+/* The seed article's figures, then how the run went, one "key value" line each. */
+static void print_lines(FILE *out, const sf_run_info *run, const sf_totals *t)
+{
+    const sf_options *o = run->opt;
+    char m1[32], m2[32];
+    enum { W = 20 };
+    sf_report_line(out, W, "Elapsed time", "%.2f s", t->elapsed);
+    sf_report_line(out, W, "Calculated storage", "%.2f GB", gb(t->calc_bytes));
+    sf_report_line(out, W, "Peak memory", "%s max per rank, %s sum over %d rank%s",
+                   sf_report_mem(t->rss_max, m1, sizeof m1),
+                   sf_report_mem(t->rss_sum, m2, sizeof m2), run->nranks,
+                   run->nranks == 1 ? "" : "s");
+    if (run->file)
+        sf_report_line(out, W, "File storage", "%.2f GB", gb(run->file_disk_bytes));
     else
-        snprintf(buf, len, "%.1f MB", (double)b / 1e6);
-    return buf;
+        sf_report_line(out, W, "File storage", "n/a");
+    sf_report_line(out, W, "Bandwidth", "%.3f GB/s", t->gbps);
+    sf_report_line(out, W, "Generation", "%.3f GB/s (all ranks' bytes / slowest rank's "
+                   "generate time), kernel %s", t->gen_gbps, t->kernel);
+    if (run->overlap_used)
+        sf_report_line(out, W, "Overlap", "on (%s): %.0f%% of generation ran behind I/O (worst "
+                       "rank), the writer waited %.2f s for values", run->overlap_why,
+                       100.0 * t->hidden_min, t->wait_max);
+    else
+        sf_report_line(out, W, "Overlap", "off (%s): generation and I/O took turns",
+                       run->overlap_why);
+    if (run->resumed)
+        sf_report_line(out, W, "Resumed", "%" PRIu64 " slices were already complete; this run "
+                       "wrote the other %" PRIu64, run->resumed, o->shape[0] - run->resumed);
+    if (run->verify) {
+        const sf_verify_result *v = run->verify;
+        sf_report_line(out, W, "Verify", "%" PRIu64 " values read back and compared in %.2f s: "
+                       "%" PRIu64 " mismatches", v->values, v->seconds, v->mismatches);
+    }
+    if (run->file)
+        sf_report_line(out, W, "Page cache", "%s (%s): %s", run->stream_used ? "drop" : "keep",
+                       run->stream_why, run->stream_used ? "each unit was written out at once "
+                       "and dropped from the page cache once on disk"
+                       : "write-out was left to the kernel");
+    sf_report_line(out, W, "Sync", "%s", o->no_sync ? "off (--no-sync): not synced to stable "
+                   "storage before the clock stopped" : "on: synced to stable storage before "
+                   "the clock stopped");
 }
 
 static void print_table(FILE *out, const sf_run_info *run, const sf_rank_stats *all,
                         const sf_totals *t)
 {
-    const sf_options *o = run->opt;
-    char m1[32], m2[32];
-    fprintf(out, "slabfill %s: %" PRIu64 "x%" PRIu64 "x%" PRIu64 " %s %s, seed %" PRIu64
-            " (0x%016" PRIx64 ")\n", SF_VERSION, o->shape[0], o->shape[1], o->shape[2],
-            sf_dtype_name(o->spec.dtype), sf_dist_name(o->spec.dist), o->spec.seed,
-            o->spec.seed);
-    fprintf(out, "%d rank%s on %d host%s, backend %s, file %s, slab %" PRIu64 "%s\n\n",
-            run->nranks, run->nranks == 1 ? "" : "s", t->hosts, t->hosts == 1 ? "" : "s",
-            run->backend, run->file ? run->file : "(none)", o->slab,
-            o->independent ? ", independent I/O" : "");
-
-    if (run->nranks <= PER_RANK_ROWS_MAX || o->verbosity > 0) {
-        fprintf(out, "%5s  %-16s %-17s %7s %11s %9s %12s\n", "rank", "host", "z-range",
-                "slices", "generate s", "write s", "peak memory");
-        for (int r = 0; r < run->nranks; r++) {
-            const sf_rank_stats *s = &all[r];
-            char zr[48];
-            snprintf(zr, sizeof zr, "[%" PRIu64 ", %" PRIu64 ")", s->z0, s->z0 + s->nz);
-            fprintf(out, "%5d  %-16.16s %-17s %7" PRIu64 " %11.3f %9.3f %12s\n", r, s->host, zr,
-                    s->nz, s->t_gen, s->t_write, sf_summary_mem(s->peak_rss, m1, sizeof m1));
-        }
-    } else {
-        fprintf(out, "%-12s %11s %9s %12s\n", "over ranks", "generate s", "write s",
-                "peak memory");
-        fprintf(out, "%-12s %11.3f %9.3f %12s\n", "min", t->gen_min, t->write_min,
-                sf_summary_mem(t->rss_min, m1, sizeof m1));
-        fprintf(out, "%-12s %11.3f %9.3f %12s\n", "mean", t->gen_mean, t->write_mean,
-                sf_summary_mem(t->rss_sum / (uint64_t)run->nranks, m1, sizeof m1));
-        fprintf(out, "%-12s %11.3f %9.3f %12s\n", "max", t->gen_max, t->write_max,
-                sf_summary_mem(t->rss_max, m1, sizeof m1));
-    }
-
-    fprintf(out, "\n%-20s %.2f s\n", "Elapsed time", t->elapsed);
-    fprintf(out, "%-20s %.2f GB\n", "Calculated storage", gb(t->calc_bytes));
-    fprintf(out, "%-20s %s max per rank, %s sum over %d rank%s\n", "Peak memory",
-            sf_summary_mem(t->rss_max, m1, sizeof m1), sf_summary_mem(t->rss_sum, m2, sizeof m2),
-            run->nranks, run->nranks == 1 ? "" : "s");
-    if (run->file)
-        fprintf(out, "%-20s %.2f GB\n", "File storage", gb(run->file_disk_bytes));
-    else
-        fprintf(out, "%-20s n/a\n", "File storage");
-    fprintf(out, "%-20s %.3f GB/s\n", "Bandwidth", rate(t->bytes, t->elapsed));
-    fprintf(out, "%-20s %.3f GB/s (all ranks' bytes / slowest rank's generate time), kernel %s\n",
-            "Generation", rate(t->bytes, t->gen_max), t->kernel);
-    if (run->overlap_used)
-        fprintf(out, "%-20s on (%s): %.0f%% of generation ran behind I/O (worst rank), the "
-                "writer waited %.2f s for values\n", "Overlap", run->overlap_why,
-                100.0 * t->hidden_min, t->wait_max);
-    else
-        fprintf(out, "%-20s off (%s): generation and I/O took turns\n", "Overlap",
-                run->overlap_why);
-    if (run->resumed)
-        fprintf(out, "%-20s %llu slices were already complete; this run wrote the other %llu\n",
-                "Resumed", (unsigned long long)run->resumed,
-                (unsigned long long)(o->shape[0] - run->resumed));
-    if (run->verify) {
-        const sf_verify_result *v = run->verify;
-        fprintf(out, "%-20s %llu values read back and compared in %.2f s: %llu mismatches\n",
-                "Verify", (unsigned long long)v->values, v->seconds,
-                (unsigned long long)v->mismatches);
-    }
-    if (run->file)
-        fprintf(out, "%-20s %s (%s): %s\n", "Page cache", run->stream_used ? "drop" : "keep",
-                run->stream_why, run->stream_used ? "each unit was written out at once and "
-                "dropped from the page cache once on disk" : "write-out was left to the kernel");
-    fprintf(out, "%-20s %s\n", "Sync", o->no_sync ? "off (--no-sync): not synced to stable "
-            "storage before the clock stopped" : "on: synced to stable storage before the clock "
-            "stopped");
+    print_head(out, run, t);
+    print_ranks(out, run, all, t);
+    fputc('\n', out);
+    print_lines(out, run, t);
     fprintf(out, "(GB = 1e9 bytes, MB = 1e6 bytes, as in the article that started slabfill)\n");
 }
 
-/* One record, as (key, value) pairs shared by CSV and JSON. Keys carry their units. */
-enum { MAX_FIELDS = 64 };
-typedef struct {
-    const char *key;
-    char val[512];
-    int is_string;
-} field;
-
-static int fields(const sf_run_info *run, const sf_totals *t, const char *approach,
-                  field f[MAX_FIELDS])
+/* What ran and how: the array, the layout, the choices. Keys carry their units. */
+static void fields_run(sf_record *r, const sf_run_info *run, const sf_totals *t)
 {
     const sf_options *o = run->opt;
-    int i = 0;
-#define F(k, s, ...) (f[i].key = k, f[i].is_string = s, \
-                      snprintf(f[i].val, sizeof f[i].val, __VA_ARGS__), i++)
-    if (approach)
-        F("approach", 1, "%s", approach);
-    F("version", 1, "%s", SF_VERSION);
-    F("backend", 1, "%s", run->backend);
-    F("file", 1, "%s", run->file ? run->file : "");
-    F("shape_z", 0, "%" PRIu64, o->shape[0]);
-    F("shape_x", 0, "%" PRIu64, o->shape[1]);
-    F("shape_y", 0, "%" PRIu64, o->shape[2]);
-    F("dtype", 1, "%s", sf_dtype_name(o->spec.dtype));
-    F("dist", 1, "%s", sf_dist_name(o->spec.dist));
-    F("seed", 1, "%" PRIu64, o->spec.seed); /* a string: JSON numbers lose 64-bit precision */
-    F("ranks", 0, "%d", run->nranks);
-    F("hosts", 0, "%d", t->hosts);
-    F("slab", 0, "%" PRIu64, o->slab);
-    F("buffer_bytes", 0, "%" PRIu64, o->buffer);
-    F("collective", 0, "%s", o->independent ? "false" : "true");
-    F("elapsed_s", 0, "%.6f", t->elapsed);
-    F("generate_s_max", 0, "%.6f", t->gen_max);
-    F("write_s_max", 0, "%.6f", t->write_max);
-    F("close_s_max", 0, "%.6f", t->close_max);
-    F("wait_s_max", 0, "%.6f", t->wait_max);
-    F("generate_hidden_fraction_min", 0, "%.4f", t->hidden_min);
-    F("overlap", 0, "%s", run->overlap_used ? "true" : "false");
-    F("sync", 0, "%s", o->no_sync ? "false" : "true");
-    F("page_cache", 1, "%s", run->stream_used ? "drop" : "keep");
-    F("resumed_slices", 0, "%llu", (unsigned long long)run->resumed);
-    /* Always present, so every record of a CSV file has the same columns: empty (null in
-     * JSON) when the run did not verify. */
+    sf_record_text(r, "version", "%s", SF_VERSION);
+    sf_record_text(r, "backend", "%s", run->backend);
+    sf_record_text(r, "file", "%s", run->file ? run->file : "");
+    sf_record_number(r, "shape_z", "%" PRIu64, o->shape[0]);
+    sf_record_number(r, "shape_x", "%" PRIu64, o->shape[1]);
+    sf_record_number(r, "shape_y", "%" PRIu64, o->shape[2]);
+    sf_record_text(r, "dtype", "%s", sf_dtype_name(o->spec.dtype));
+    sf_record_text(r, "dist", "%s", sf_dist_name(o->spec.dist));
+    /* a string: JSON numbers lose 64-bit precision */
+    sf_record_text(r, "seed", "%" PRIu64, o->spec.seed);
+    sf_record_number(r, "ranks", "%d", run->nranks);
+    sf_record_number(r, "hosts", "%d", t->hosts);
+    sf_record_number(r, "slab", "%" PRIu64, o->slab);
+    sf_record_number(r, "buffer_bytes", "%" PRIu64, o->buffer);
+    sf_record_number(r, "collective", "%s", o->independent ? "false" : "true");
+}
+
+/* What was measured. */
+static void fields_figures(sf_record *r, const sf_run_info *run, const sf_totals *t)
+{
+    sf_record_number(r, "elapsed_s", "%.6f", t->elapsed);
+    sf_record_number(r, "generate_s_max", "%.6f", t->gen_max);
+    sf_record_number(r, "write_s_max", "%.6f", t->write_max);
+    sf_record_number(r, "close_s_max", "%.6f", t->close_max);
+    sf_record_number(r, "wait_s_max", "%.6f", t->wait_max);
+    sf_record_number(r, "generate_hidden_fraction_min", "%.4f", t->hidden_min);
+    sf_record_number(r, "overlap", "%s", run->overlap_used ? "true" : "false");
+    sf_record_number(r, "sync", "%s", run->opt->no_sync ? "false" : "true");
+    sf_record_text(r, "page_cache", "%s", run->stream_used ? "drop" : "keep");
+    sf_record_number(r, "resumed_slices", "%" PRIu64, run->resumed);
+    /* Always present, so every record of a CSV file has the same columns. */
     const sf_verify_result *v = run->verify;
-    F("verify_values", 0, "%s", "");
-    if (v)
-        snprintf(f[i - 1].val, sizeof f[i - 1].val, "%llu", (unsigned long long)v->values);
-    F("verify_mismatches", 0, "%s", "");
-    if (v)
-        snprintf(f[i - 1].val, sizeof f[i - 1].val, "%llu", (unsigned long long)v->mismatches);
-    F("calculated_storage_bytes", 0, "%" PRIu64, t->calc_bytes);
-    F("bytes_written", 0, "%" PRIu64, t->bytes);
-    F("peak_rss_bytes_max", 0, "%" PRIu64, t->rss_max);
-    F("peak_rss_bytes_min", 0, "%" PRIu64, t->rss_min);
-    F("peak_rss_bytes_sum", 0, "%" PRIu64, t->rss_sum);
-    F("file_storage_bytes", 0, "%" PRIu64, run->file ? run->file_disk_bytes : 0);
-    F("bandwidth_GBps", 0, "%.6f", rate(t->bytes, t->elapsed));
-    F("generate_GBps", 0, "%.6f", rate(t->bytes, t->gen_max));
-    F("kernel", 1, "%s", t->kernel); /* avx512, avx2, neon, scalar or mixed (sf_kernel_name) */
-    /* IOR's summary names, where they mean the same thing (one write, one repetition). */
+    if (v) {
+        sf_record_number(r, "verify_values", "%" PRIu64, v->values);
+        sf_record_number(r, "verify_mismatches", "%" PRIu64, v->mismatches);
+    } else {
+        sf_record_null(r, "verify_values");
+        sf_record_null(r, "verify_mismatches");
+    }
+    sf_record_number(r, "calculated_storage_bytes", "%" PRIu64, t->calc_bytes);
+    sf_record_number(r, "bytes_written", "%" PRIu64, t->bytes);
+    sf_record_number(r, "peak_rss_bytes_max", "%" PRIu64, t->rss_max);
+    sf_record_number(r, "peak_rss_bytes_min", "%" PRIu64, t->rss_min);
+    sf_record_number(r, "peak_rss_bytes_sum", "%" PRIu64, t->rss_sum);
+    sf_record_number(r, "file_storage_bytes", "%" PRIu64, run->file ? run->file_disk_bytes : 0);
+    sf_record_number(r, "bandwidth_GBps", "%.6f", t->gbps);
+    sf_record_number(r, "generate_GBps", "%.6f", t->gen_gbps);
+    /* avx512, avx2, neon, scalar or mixed (sf_kernel_name) */
+    sf_record_text(r, "kernel", "%s", t->kernel);
+}
+
+/* IOR's summary names, where they mean the same thing (one write, one repetition), then
+ * when and for which job the run was. */
+static void fields_ior(sf_record *r, const sf_run_info *run, const sf_totals *t)
+{
     double mib = t->elapsed > 0 ? (double)t->bytes / 1048576.0 / t->elapsed : 0.0;
-    const char *api = !strcmp(run->backend, "hdf5")      ? "HDF5"
-                      : !strcmp(run->backend, "pnetcdf") ? "NCMPI"
-                      : !strcmp(run->backend, "mpiio")   ? "MPIIO"
-                      : !strcmp(run->backend, "zarr")    ? "POSIX"
-                                                         : "DUMMY";
-    F("operation", 1, "write");
-    F("API", 1, "%s", api);
-    F("numTasks", 0, "%d", run->nranks);
-    F("tasksPerNode", 0, "%d", t->ranks_per_host_max);
-    F("segmentCount", 0, "1");
-    F("blockSize", 0, "%llu", (unsigned long long)t->rank_bytes_max);
-    F("transferSize", 0, "%llu", (unsigned long long)t->unit_bytes);
-    F("filePerProc", 0, "0");
-    F("repetitions", 0, "1");
-    F("bwMaxMIB", 0, "%.6f", mib);
-    F("bwMinMIB", 0, "%.6f", mib);
-    F("bwMeanMIB", 0, "%.6f", mib);
-    F("bwStdMIB", 0, "0");
-    F("MeanTime", 0, "%.6f", t->elapsed);
-    F("xsizeMiB", 0, "%.6f", (double)t->bytes / 1048576.0);
+    sf_record_text(r, "operation", "write");
+    sf_record_text(r, "API", "%s", run->api);
+    sf_record_number(r, "numTasks", "%d", run->nranks);
+    sf_record_number(r, "tasksPerNode", "%d", t->ranks_per_host_max);
+    sf_record_number(r, "segmentCount", "1");
+    sf_record_number(r, "blockSize", "%" PRIu64, t->rank_bytes_max);
+    sf_record_number(r, "transferSize", "%" PRIu64, t->unit_bytes);
+    sf_record_number(r, "filePerProc", "0");
+    sf_record_number(r, "repetitions", "1");
+    sf_record_number(r, "bwMaxMIB", "%.6f", mib);
+    sf_record_number(r, "bwMinMIB", "%.6f", mib);
+    sf_record_number(r, "bwMeanMIB", "%.6f", mib);
+    sf_record_number(r, "bwStdMIB", "0");
+    sf_record_number(r, "MeanTime", "%.6f", t->elapsed);
+    sf_record_number(r, "xsizeMiB", "%.6f", (double)t->bytes / 1048576.0);
     char stamp[32];
     time_t now = time(NULL);
     struct tm tmv;
     strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tmv));
-    F("timestamp", 1, "%s", stamp);
+    sf_record_text(r, "timestamp", "%s", stamp);
     const char *job = getenv("SLURM_JOB_ID"), *study = getenv("SLABFILL_STUDY");
-    F("job_id", 1, "%s", job ? job : "");
-    F("study", 1, "%.100s", study ? study : ""); /* groups records for scripts/plot-scaling */
-#undef F
-    return i;
+    sf_record_text(r, "job_id", "%s", job ? job : "");
+    /* groups records for scripts/plot-scaling */
+    sf_record_text(r, "study", "%.100s", study ? study : "");
 }
 
-void sf_json_string(FILE *out, const char *s)
+void sf_summary_fields(sf_record *r, const sf_run_info *run, const sf_totals *t,
+                       const char *approach)
 {
-    fputc('"', out);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(out, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(out, "\\u%04x", c);
-        else
-            fputc(c, out);
-    }
-    fputc('"', out);
-}
-
-void sf_csv_value(FILE *out, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
-}
-
-void sf_summary_record(FILE *out, const sf_run_info *run, const sf_totals *t, sf_format format,
-                       int header, const char *approach)
-{
-    field f[MAX_FIELDS];
-    int n = fields(run, t, approach, f);
-    if (format == SF_FORMAT_CSV) {
-        for (int i = 0; i < n; i++) {
-            if (header)
-                fputs(f[i].key, out);
-            else
-                sf_csv_value(out, f[i].val);
-            fputs(i + 1 < n ? "," : "\n", out);
-        }
-        return;
-    }
-    fputc('{', out);
-    for (int i = 0; i < n; i++) {
-        fprintf(out, "%s\"%s\": ", i ? ", " : "", f[i].key);
-        if (f[i].is_string)
-            sf_json_string(out, f[i].val);
-        else
-            fputs(f[i].val[0] ? f[i].val : "null", out);
-    }
-    fputs("}\n", out);
+    if (approach)
+        sf_record_text(r, "approach", "%s", approach);
+    fields_run(r, run, t);
+    fields_figures(r, run, t);
+    fields_ior(r, run, t);
 }
 
 void sf_summary_append(const char *path, const sf_run_info *run, const sf_totals *t)
@@ -314,9 +289,10 @@ void sf_summary_append(const char *path, const sf_run_info *run, const sf_totals
     struct stat st;
     int fresh = stat(path, &st) != 0 || st.st_size == 0;
     FILE *f = sf_xfopen(path, "a");
-    if (fresh && !jsonl)
-        sf_summary_record(f, run, t, SF_FORMAT_CSV, 1, NULL);
-    sf_summary_record(f, run, t, jsonl ? SF_FORMAT_JSON : SF_FORMAT_CSV, 0, NULL);
+    sf_record r = {0};
+    sf_summary_fields(&r, run, t, NULL);
+    sf_record_write(f, &r, jsonl ? SF_FORMAT_JSON : SF_FORMAT_CSV, fresh);
+    sf_record_free(&r);
     if (fflush(f) != 0 || ferror(f) || fclose(f) != 0)
         sf_die(__FILE__, __LINE__, "fclose", "%s: %s", path, strerror(errno));
 }
@@ -324,13 +300,13 @@ void sf_summary_append(const char *path, const sf_run_info *run, const sf_totals
 void sf_summary_print(FILE *out, const sf_run_info *run, const sf_rank_stats *all)
 {
     sf_totals t = sf_summary_totals(run, all);
-    switch (run->opt->format) {
-    case SF_FORMAT_TABLE: print_table(out, run, all, &t); break;
-    case SF_FORMAT_CSV:
-        sf_summary_record(out, run, &t, SF_FORMAT_CSV, 1, NULL);
-        sf_summary_record(out, run, &t, SF_FORMAT_CSV, 0, NULL);
-        break;
-    case SF_FORMAT_JSON: sf_summary_record(out, run, &t, SF_FORMAT_JSON, 0, NULL); break;
+    if (run->opt->format == SF_FORMAT_TABLE) {
+        print_table(out, run, all, &t);
+    } else {
+        sf_record r = {0};
+        sf_summary_fields(&r, run, &t, NULL);
+        sf_record_write(out, &r, run->opt->format, 1);
+        sf_record_free(&r);
     }
     fflush(out);
 }

@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -119,6 +120,58 @@ with tempfile.TemporaryDirectory() as tmp:
          recs[1]["numTasks"] == 2 and recs[1]["API"] == "HDF5" and
          abs(recs[1]["xsizeMiB"] - 7 * 9 * 11 * 4 / 2**20) < 1e-6 and
          abs(recs[1]["MeanTime"] - recs[1]["elapsed_s"]) < 1e-6, recs)
+
+    # File names hold what file systems allow: the table keeps its lines and shows a name that
+    # would break one as a JSON string; CSV gives the name back byte for byte, JSON as UTF-8
+    # (a byte that is not UTF-8 as U+FFFD). The same for slabfill verify's report.
+    def run_bytes(*args, cwd=None):
+        p = subprocess.run([os.path.abspath(SLABFILL)] + list(args), capture_output=True,
+                           timeout=300, cwd=cwd)
+        if p.returncode != 0:
+            raise RuntimeError(f"{args} exited {p.returncode}: {p.stderr}")
+        return p.stdout
+
+    def shown(text):  # a name as a line of text shows it, read back (None: unreadable)
+        try:
+            return json.loads(text) if text.startswith(b'"') else text
+        except ValueError:
+            return None
+
+    def check_name(what, label, name, table, table_lines, table_re, csv_text, json_text):
+        tmp_b = os.fsencode(tmp)
+        full = name if what == "verify" else os.path.join(tmp_b, name)
+        m = [x for x in (re.match(table_re, l) for l in table.split(b"\n")) if x]
+        case(f"{what}-table-keeps-its-lines-{label}",
+             table.count(b"\n") == table_lines and len(m) == 1 and
+             not re.search(rb"[\x00-\x09\x0b-\x1f]", table) and
+             shown(m[0].group(1)) in (full, full.decode("utf-8", "replace")), table)
+        rows = list(csv.DictReader(io.StringIO(csv_text.decode("utf-8", "surrogateescape"))))
+        case(f"{what}-csv-gives-the-name-back-{label}", len(rows) == 1 and
+             rows[0]["file"].encode("utf-8", "surrogateescape") == full, csv_text)
+        try:
+            rec = json.loads(json_text)
+        except ValueError as e:
+            rec = {"error": str(e)}
+        case(f"{what}-json-gives-the-name-back-{label}", json_text.count(b"\n") == 1 and
+             rec.get("file") == full.decode("utf-8", "replace"), json_text)
+
+    plain_table = run_bytes("--backend", "mpiio", "--shape", "2x3x4", "-o",
+                            os.path.join(tmp, "plain.npy"))
+    plain_verify = run_bytes("verify", os.path.join(tmp, "plain.npy"))
+    for label, name in [("quote-comma-backslash-newline-tab", b'a"b,c\\d\ne\tf.npy'),
+                        ("utf8", "caf\u00e9 \u20ac.npy".encode()),
+                        ("latin1-byte", b"latin-1 caf\xe9.npy"),
+                        ("leading-quote", b'"quoted".npy'), ("escape", b"esc \x1b[1mbold.npy")]:
+        path = os.path.join(os.fsencode(tmp), name)
+        outs = [run_bytes("--backend", "mpiio", "--shape", "2x3x4", "-o", path, "--force",
+                          "--format", f) for f in ("table", "csv", "json")]
+        check_name("summary", label, name, outs[0], plain_table.count(b"\n"),
+                   rb"\d+ ranks? on \d+ hosts?, backend mpiio, file (.*), slab 1$", *outs[1:])
+        vouts = [run_bytes("verify", "--format", f, name, cwd=tmp)
+                 for f in ("table", "csv", "json")]
+        check_name("verify", label, name, vouts[0], plain_verify.count(b"\n"),
+                   rb"slabfill verify: (.*) \(mpiio\): 2x3x4 float32 normal", *vouts[1:])
+        os.unlink(path)
 
     # Progress: one updating line on a terminal, nothing off a terminal or with -q.
     import pty

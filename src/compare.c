@@ -134,7 +134,6 @@ static int run_row(const sf_options *opt, row_result *r, int first, int nranks, 
     sf_rank_stats st;
     int rc = sf_job_run(job, &st, NULL);
     sf_job_describe(job, &r->info);
-    r->info.api = r->be->ior_api;
     sf_job_release(job);
     if (rc != SF_EXIT_OK)
         return rc;

@@ -218,7 +218,8 @@ int sf_job_prepare(sf_job *job)
 
 void sf_job_describe(const sf_job *job, sf_run_info *info)
 {
-    *info = (sf_run_info){.opt = job->opt, .backend = job->be->name, .file = job->path,
+    *info = (sf_run_info){.opt = job->opt, .backend = job->be->name, .api = job->be->ior_api,
+                          .file = job->path,
                           .file_disk_bytes = job->disk_bytes, .resumed = job->resumed,
                           .overlap_used = job->overlap, .stream_used = job->stream};
     SF_MPI_CHECK(MPI_Comm_size(MPI_COMM_WORLD, &info->nranks));

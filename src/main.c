@@ -166,6 +166,9 @@ static int output_path(const sf_options *opt, const sf_backend *be, char *path, 
     if (!be->extension && (opt->output || opt->resume || opt->verify))
         return sf_error("backend %s writes no file; -o, --resume and --verify do not apply",
                         be->name);
+    if (be->extension && opt->output && strlen(opt->output) >= len)
+        return sf_error("output path is %zu characters; accepted: fewer than %zu",
+                        strlen(opt->output), len);
     if (be->extension && opt->output)
         snprintf(path, len, "%s", opt->output);
     else if (be->extension)
@@ -224,7 +227,6 @@ static int run_command(const sf_options *opt)
     rc = sf_job_run(&job, &st, &v);
     sf_run_info info;
     sf_job_describe(&job, &info);
-    info.api = be->ior_api;
     info.verify = opt->verify ? &v : NULL;
     sf_job_release(&job);
     after_run(opt, &job, &info, &st, &v, rc);

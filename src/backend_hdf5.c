@@ -217,6 +217,16 @@ static void h5_write(void *handle, const sf_unit *u, const void *buf)
     SF_H5_CHECK(H5Sclose(mem));
 }
 
+/* Closes what a handle holds, written or read, and frees it. */
+static void release(h5_handle *h)
+{
+    SF_H5_CHECK(H5Pclose(h->dxpl));
+    SF_H5_CHECK(H5Sclose(h->filespace));
+    SF_H5_CHECK(H5Dclose(h->dset));
+    SF_H5_CHECK(H5Fclose(h->file));
+    free(h);
+}
+
 static void h5_close(void *handle)
 {
     h5_handle *h = handle;
@@ -224,11 +234,7 @@ static void h5_close(void *handle)
      * data is on stable storage before the driver renames the file into place. */
     if (h->sync)
         SF_H5_CHECK(H5Fflush(h->file, H5F_SCOPE_GLOBAL));
-    SF_H5_CHECK(H5Pclose(h->dxpl));
-    SF_H5_CHECK(H5Sclose(h->filespace));
-    SF_H5_CHECK(H5Dclose(h->dset));
-    SF_H5_CHECK(H5Fclose(h->file));
-    free(h);
+    release(h);
 }
 
 static void h5_flush(void *handle)
@@ -439,11 +445,7 @@ static void h5_read(void *handle, const sf_unit *u, void *buf)
 static void h5_close_read(void *handle)
 {
     h5_handle *h = handle;
-    SF_H5_CHECK(H5Pclose(h->dxpl));
-    SF_H5_CHECK(H5Sclose(h->filespace));
-    SF_H5_CHECK(H5Dclose(h->dset));
-    SF_H5_CHECK(H5Fclose(h->file));
-    free(h);
+    release(h);
 }
 
 static MPI_Info h5_file_info(void *handle)

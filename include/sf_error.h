@@ -2,7 +2,8 @@
  *
  *   sf_die()         environment and I/O failures: prints rank, file:line, the failing call and
  *                    the library's own message, then MPI_Abort. Reached through the CHECK macros.
- *   sf_error()       bad input: rank 0 prints one line, the caller returns SF_EXIT_USAGE so every
+ *   sf_error()       bad input: rank 0 prints one line (or, inside the library, every rank keeps
+ *                    it for the caller: sf_scope_enter), the caller returns SF_EXIT_USAGE so every
  *                    rank reaches MPI_Finalize.
  *   assert()         our own bugs.
  */
@@ -40,15 +41,32 @@ SF_NORETURN void sf_die(const char *file, int line, const char *call, const char
 #define sf_die_errno(call, path)                                                              \
     sf_die(__FILE__, __LINE__, (call), "%s: %s", (path), strerror(errno))
 
-/* Contract: prints "slabfill: MESSAGE" on rank 0 of MPI_COMM_WORLD only (all ranks when MPI is
- * not initialised) and returns SF_EXIT_USAGE. Every rank must call it with the same verdict. */
+/* Contract: prints "slabfill: MESSAGE" (one line: control characters become '?') on rank 0 of
+ * sf_comm() only (all ranks when MPI is not initialised), or keeps it in the scope's sink on
+ * every rank; returns SF_EXIT_USAGE. Every rank must call it with the same verdict. */
 int sf_error(const char *fmt, ...) SF_PRINTF(1, 2);
 
 /* Contract: as sf_error, but for an environment problem found before anything was touched
  * (no space for the output): returns SF_EXIT_FAILURE. */
 int sf_fail(const char *fmt, ...) SF_PRINTF(1, 2);
 
-/* Contract: rank of this process in MPI_COMM_WORLD, or 0 before MPI_Init. */
+/* The scope of one run: its communicator, and where bad-input messages go. */
+typedef struct {
+    MPI_Comm comm;
+    char *sink;
+    size_t sinklen;
+} sf_scope;
+
+/* Contract: from now on sf_comm() is comm, and sf_error/sf_fail write their line to sink (len
+ * bytes, emptied now) on every rank instead of printing it on rank 0 (sink NULL: print); the
+ * scope before is saved for sf_scope_leave. One run at a time per process. */
+void sf_scope_enter(MPI_Comm comm, char *sink, size_t len, sf_scope *saved);
+void sf_scope_leave(const sf_scope *saved);
+
+/* Contract: the current run's communicator (MPI_COMM_WORLD unless a scope says otherwise). */
+MPI_Comm sf_comm(void);
+
+/* Contract: rank of this process in sf_comm(), or 0 before MPI_Init. */
 int sf_rank(void);
 
 /* Contract: dies with MPI's message for rc. Used by SF_MPI_CHECK. */

@@ -127,7 +127,7 @@ static int prepare_rows(const sf_options *opt, row_result *res, int nrows)
 static int run_row(const sf_options *opt, row_result *r, int first, int nranks, int *reset_ok)
 {
     int mine = sf_peak_rss_reset(), all = 0;
-    SF_MPI_CHECK(MPI_Allreduce(&mine, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD));
+    SF_MPI_CHECK(MPI_Allreduce(&mine, &all, 1, MPI_INT, MPI_MIN, sf_comm()));
     *reset_ok &= all;
     r->peak_valid = first || *reset_ok; /* the first row's peak is its own even without one */
     sf_job *job = &r->job;
@@ -144,7 +144,7 @@ static int run_row(const sf_options *opt, row_result *r, int first, int nranks, 
             sf_output_remove(job->path);
     }
     free(gathered);
-    SF_MPI_CHECK(MPI_Barrier(MPI_COMM_WORLD));
+    SF_MPI_CHECK(MPI_Barrier(sf_comm()));
     return SF_EXIT_OK;
 }
 
@@ -165,8 +165,8 @@ static void print_records(const sf_options *opt, row_result *res, int nrows)
 int sf_compare_run(const sf_options *opt)
 {
     int rank, nranks;
-    SF_MPI_CHECK(MPI_Comm_rank(MPI_COMM_WORLD, &rank));
-    SF_MPI_CHECK(MPI_Comm_size(MPI_COMM_WORLD, &nranks));
+    SF_MPI_CHECK(MPI_Comm_rank(sf_comm(), &rank));
+    SF_MPI_CHECK(MPI_Comm_size(sf_comm(), &nranks));
     const sf_article_row *rows[MAX_ROWS];
     const sf_backend *be[MAX_ROWS];
     const int nrows = collect_rows(rows, be);

@@ -39,13 +39,40 @@ FILE *sf_xfopen(const char *path, const char *mode)
     return f;
 }
 
+/* The run's communicator and where its bad-input messages go (NULL: rank 0 prints them). The
+ * library sets them for the length of one call (sf_scope_enter), so one run at a time. */
+static MPI_Comm scope_comm = MPI_COMM_WORLD;
+static char *scope_sink;
+static size_t scope_sinklen;
+
+void sf_scope_enter(MPI_Comm comm, char *sink, size_t len, sf_scope *saved)
+{
+    saved->comm = scope_comm;
+    saved->sink = scope_sink;
+    saved->sinklen = scope_sinklen;
+    scope_comm = comm;
+    scope_sink = sink;
+    scope_sinklen = len;
+    if (sink && len)
+        sink[0] = '\0';
+}
+
+void sf_scope_leave(const sf_scope *saved)
+{
+    scope_comm = saved->comm;
+    scope_sink = saved->sink;
+    scope_sinklen = saved->sinklen;
+}
+
+MPI_Comm sf_comm(void) { return scope_comm; }
+
 int sf_rank(void)
 {
     int up = 0, down = 0, rank = 0;
     MPI_Initialized(&up);
     MPI_Finalized(&down);
     if (up && !down)
-        MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+        MPI_Comm_rank(scope_comm, &rank);
     return rank;
 }
 
@@ -64,7 +91,7 @@ void sf_die(const char *file, int line, const char *call, const char *fmt, ...)
     MPI_Initialized(&up);
     MPI_Finalized(&down);
     if (up && !down)
-        MPI_Abort(MPI_COMM_WORLD, SF_EXIT_FAILURE);
+        MPI_Abort(scope_comm, SF_EXIT_FAILURE);
     exit(SF_EXIT_FAILURE);
 }
 
@@ -77,17 +104,23 @@ void sf_die_mpi(const char *file, int line, const char *call, int rc)
     sf_die(file, line, call, "%s", msg);
 }
 
-/* One line, always: paths and arguments quoted in messages may hold control characters. */
+/* One line, always: paths and arguments quoted in messages may hold control characters. To
+ * the scope's sink on every rank when there is one (the library returns it), else printed by
+ * rank 0. */
 static void rank0_line(const char *fmt, va_list ap)
 {
-    if (sf_rank() != 0)
-        return;
     char msg[8192];
     /* The callers va_start the list; clang-analyzer 14 does not follow it across the call. */
     vsnprintf(msg, sizeof msg, fmt, ap); // NOLINT(clang-analyzer-valist.Uninitialized)
     for (char *c = msg; *c; c++)
         if ((unsigned char)*c < 0x20 || *c == 0x7f)
             *c = '?';
+    if (scope_sink) {
+        snprintf(scope_sink, scope_sinklen, "%s", msg);
+        return;
+    }
+    if (sf_rank() != 0)
+        return;
     fprintf(stderr, "slabfill: %s\n", msg);
     fflush(stderr);
 }

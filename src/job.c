@@ -168,9 +168,9 @@ static void share_resume(sf_job *job, const sf_progress *p)
         job->digest = sf_xcalloc(Z, sizeof *job->digest);
     }
     assert(job->done && job->digest);
-    sf_collective_long(SF_BCAST, job->done, NULL, Z, MPI_BYTE, MPI_OP_NULL, 0, MPI_COMM_WORLD);
+    sf_collective_long(SF_BCAST, job->done, NULL, Z, MPI_BYTE, MPI_OP_NULL, 0, sf_comm());
     sf_collective_long(SF_BCAST, job->digest, NULL, Z, MPI_UINT64_T, MPI_OP_NULL, 0,
-                       MPI_COMM_WORLD);
+                       sf_comm());
     for (uint64_t z = 0; z < Z; z++)
         job->resumed += job->done[z] != 0;
 }
@@ -203,7 +203,7 @@ int sf_job_prepare(sf_job *job)
         if (v.rc == 0)
             v.rc = prepare_rank0(job, &p, &v);
     }
-    SF_MPI_CHECK(MPI_Bcast(&v, (int)sizeof v, MPI_BYTE, 0, MPI_COMM_WORLD));
+    SF_MPI_CHECK(MPI_Bcast(&v, (int)sizeof v, MPI_BYTE, 0, sf_comm()));
     if (v.rc) {
         sf_progress_free(&p);
         sf_lock_release(job->lock);
@@ -222,7 +222,7 @@ void sf_job_describe(const sf_job *job, sf_run_info *info)
                           .file = job->path,
                           .file_disk_bytes = job->disk_bytes, .resumed = job->resumed,
                           .overlap_used = job->overlap, .stream_used = job->stream};
-    SF_MPI_CHECK(MPI_Comm_size(MPI_COMM_WORLD, &info->nranks));
+    SF_MPI_CHECK(MPI_Comm_size(sf_comm(), &info->nranks));
     snprintf(info->overlap_why, sizeof info->overlap_why, "%s", job->overlap_why);
     snprintf(info->stream_why, sizeof info->stream_why, "%s", job->stream_why);
 }

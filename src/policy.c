@@ -52,14 +52,14 @@ int sf_policy_overlap(const sf_options *opt, char *why, size_t len)
     MPI_Comm node;
     int on_node, mine, online, spare, all_spare;
     core_counts(&mine, &online);
-    SF_MPI_CHECK(MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL,
+    SF_MPI_CHECK(MPI_Comm_split_type(sf_comm(), MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL,
                                      &node));
     SF_MPI_CHECK(MPI_Comm_size(node, &on_node));
     SF_MPI_CHECK(MPI_Comm_free(&node));
     /* A bound rank needs a second core in its own mask; unbound ranks share the node's cores. */
     int bound = mine < online;
     spare = bound ? mine >= 2 : online >= 2 * on_node;
-    SF_MPI_CHECK(MPI_Allreduce(&spare, &all_spare, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD));
+    SF_MPI_CHECK(MPI_Allreduce(&spare, &all_spare, 1, MPI_INT, MPI_MIN, sf_comm()));
     if (bound)
         snprintf(why, len, "auto: each rank is bound to %d core%s, %s", mine,
                  mine == 1 ? "" : "s", all_spare ? "a spare one for the generator thread"

@@ -107,10 +107,10 @@ static void checkpoint(const sf_job *job, void *h, progress *pr)
     const uint64_t Z = job->opt->shape[0];
     job->be->flush(h);
     sf_collective_long(SF_REDUCE, pr->mine, pr->all, Z, MPI_UNSIGNED_CHAR, MPI_MAX, 0,
-                       MPI_COMM_WORLD);
+                       sf_comm());
     /* Each slice has one writer; the others hold 0 (or, for resumed ones, the same). */
     sf_collective_long(SF_REDUCE, pr->digest, pr->digests, Z, MPI_UINT64_T, MPI_BOR, 0,
-                       MPI_COMM_WORLD);
+                       sf_comm());
     if (sf_rank() == 0) {
         check_stored(job, pr);
         sf_progress p = pr->tmpl;
@@ -199,7 +199,7 @@ static void *open_partial(sf_job *job, const sf_target *target, progress *pr)
     ino_t ino = 0;
     if (job->path && sf_rank() == 0 && !target->resume)
         ino = fresh_partial(job);
-    SF_MPI_CHECK(MPI_Barrier(MPI_COMM_WORLD));
+    SF_MPI_CHECK(MPI_Barrier(sf_comm()));
     void *h = job->be->create(target);
     sf_fault_point("create");
     if (!job->path)
@@ -307,8 +307,8 @@ static void plan(run_state *rs, sf_rank_stats *st)
 {
     const sf_options *o = rs->job->opt;
     int rank, nranks;
-    SF_MPI_CHECK(MPI_Comm_rank(MPI_COMM_WORLD, &rank));
-    SF_MPI_CHECK(MPI_Comm_size(MPI_COMM_WORLD, &nranks));
+    SF_MPI_CHECK(MPI_Comm_rank(sf_comm(), &rank));
+    SF_MPI_CHECK(MPI_Comm_size(sf_comm(), &nranks));
     const size_t es = sf_dtype_size(o->spec.dtype);
     rs->plan = sf_plan_make(o->shape, es, o->slab, o->buffer, rs->job->done, nranks, rank);
     char host[MPI_MAX_PROCESSOR_NAME] = "";
@@ -391,7 +391,7 @@ static sf_agreement run_units(run_state *rs, const sf_target *target, sf_rank_st
     sf_writeback_close(rs->wb);
     job->be->close(rs->h);
     st->t_close = sf_clock() - tc;
-    SF_MPI_CHECK(MPI_Barrier(MPI_COMM_WORLD));
+    SF_MPI_CHECK(MPI_Barrier(sf_comm()));
     return a;
 }
 
@@ -404,15 +404,15 @@ int sf_job_run(sf_job *job, sf_rank_stats *st, sf_verify_result *verify)
     /* A progress line for a person watching: rank 0 on a terminal, table format, not -q. */
     int show = sf_rank() == 0 && o->verbosity >= 0 && o->format == SF_FORMAT_TABLE &&
                isatty(STDERR_FILENO);
-    SF_MPI_CHECK(MPI_Barrier(MPI_COMM_WORLD));
-    sf_control_begin(&rs.ctl, MPI_COMM_WORLD, job->path != NULL, o->checkpoint, show,
+    SF_MPI_CHECK(MPI_Barrier(sf_comm()));
+    sf_control_begin(&rs.ctl, sf_comm(), job->path != NULL, o->checkpoint, show,
                      o->shape[0], job->resumed, o->shape[0] * o->shape[1] * o->shape[2] *
                      sf_dtype_size(o->spec.dtype));
     if (job->done)
         check_claimed(job);
     rs.ctl.resumed = job->resumed; /* the read-back may have found slices to write again */
     plan(&rs, st);
-    sf_target target = {.comm = MPI_COMM_WORLD, .path = job->path ? job->partial : NULL,
+    sf_target target = {.comm = sf_comm(), .path = job->path ? job->partial : NULL,
                         .meta = sf_meta_of(o->shape, &o->spec), .z0 = st->z0, .nz = st->nz,
                         .info = hints_info(o), .independent = o->independent,
                         .sync = !o->no_sync, .resume = job->done != NULL};

@@ -23,14 +23,14 @@
 sf_rank_stats *sf_summary_gather(const sf_rank_stats *mine, int nranks)
 {
     int rank;
-    SF_MPI_CHECK(MPI_Comm_rank(MPI_COMM_WORLD, &rank));
+    SF_MPI_CHECK(MPI_Comm_rank(sf_comm(), &rank));
     sf_rank_stats *all = NULL;
     if (rank == 0) {
         all = sf_xcalloc((size_t)nranks, sizeof *all);
     }
     /* Homogeneous clusters assumed: the struct travels as bytes. */
     SF_MPI_CHECK(MPI_Gather(mine, (int)sizeof *mine, MPI_BYTE, all, (int)sizeof *mine, MPI_BYTE,
-                            0, MPI_COMM_WORLD));
+                            0, sf_comm()));
     return all;
 }
 

@@ -34,14 +34,14 @@ int sf_verify_file(const sf_backend *be, const char *path, uint64_t buffer, int 
                    sf_verify_result *res)
 {
     int rank, nranks;
-    SF_MPI_CHECK(MPI_Comm_rank(MPI_COMM_WORLD, &rank));
-    SF_MPI_CHECK(MPI_Comm_size(MPI_COMM_WORLD, &nranks));
+    SF_MPI_CHECK(MPI_Comm_rank(sf_comm(), &rank));
+    SF_MPI_CHECK(MPI_Comm_size(sf_comm(), &nranks));
     memset(res, 0, sizeof *res);
     if (!be->inspect)
         return sf_error("backend %s writes no file to verify", be->name);
     char err[1024] = "";
     double t0 = sf_clock();
-    if (sf_inspect_bcast(MPI_COMM_WORLD, be, path, &res->meta, err, sizeof err) != 0)
+    if (sf_inspect_bcast(sf_comm(), be, path, &res->meta, err, sizeof err) != 0)
         return sf_error("cannot verify %s: %s", path, err);
     if (strcmp(res->meta.generator, SF_GENERATOR) != 0)
         return sf_error("cannot verify %s: its values were produced by '%s', and this slabfill "
@@ -50,7 +50,7 @@ int sf_verify_file(const sf_backend *be, const char *path, uint64_t buffer, int 
     if (strcmp(res->meta.value_spec, SF_VALUE_SPEC) != 0)
         return sf_error("cannot verify %s: it was written under value spec '%s', and this "
                         "slabfill generates '%s'", path, res->meta.value_spec, SF_VALUE_SPEC);
-    void *h = be->open_read(MPI_COMM_WORLD, path, &res->meta);
+    void *h = be->open_read(sf_comm(), path, &res->meta);
     const sf_value_spec *spec = &res->meta.spec;
     const size_t es = sf_dtype_size(spec->dtype);
     sf_plan plan = sf_plan_make(res->meta.shape, es, 1, buffer, NULL, nranks,
@@ -70,8 +70,8 @@ int sf_verify_file(const sf_backend *be, const char *path, uint64_t buffer, int 
     free(want);
     be->close_read(h);
     uint64_t mine[2] = {mism, values}, sum[2];
-    SF_MPI_CHECK(MPI_Allreduce(mine, sum, 2, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD));
-    SF_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &first, 1, MPI_UINT64_T, MPI_MIN, MPI_COMM_WORLD));
+    SF_MPI_CHECK(MPI_Allreduce(mine, sum, 2, MPI_UINT64_T, MPI_SUM, sf_comm()));
+    SF_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &first, 1, MPI_UINT64_T, MPI_MIN, sf_comm()));
     res->mismatches = sum[0];
     res->values = sum[1];
     if (res->mismatches) {
@@ -88,8 +88,8 @@ uint64_t sf_verify_digests(const sf_backend *be, const char *path, const sf_file
                            unsigned char *claimed, const uint64_t *digest, uint64_t buffer)
 {
     int rank, nranks;
-    SF_MPI_CHECK(MPI_Comm_rank(MPI_COMM_WORLD, &rank));
-    SF_MPI_CHECK(MPI_Comm_size(MPI_COMM_WORLD, &nranks));
+    SF_MPI_CHECK(MPI_Comm_rank(sf_comm(), &rank));
+    SF_MPI_CHECK(MPI_Comm_size(sf_comm(), &nranks));
     const uint64_t Z = meta->shape[0];
     const size_t es = sf_dtype_size(meta->spec.dtype);
     /* The planner shares out the slices not marked: here, the claimed ones. */
@@ -97,7 +97,7 @@ uint64_t sf_verify_digests(const sf_backend *be, const char *path, const sf_file
     for (uint64_t z = 0; z < Z; z++)
         skip[z] = !claimed[z];
     sf_plan plan = sf_plan_make(meta->shape, es, 1, buffer, skip, nranks, rank);
-    void *h = be->open_read(MPI_COMM_WORLD, path, meta);
+    void *h = be->open_read(sf_comm(), path, meta);
     char *buf = sf_xaligned(plan.nunits ? plan.unit_elems * es : 0);
     sf_digests *d = sf_digests_new(meta->shape, es);
     for (uint64_t i = 0; i < plan.ncalls; i++) {
@@ -112,7 +112,7 @@ uint64_t sf_verify_digests(const sf_backend *be, const char *path, const sf_file
     sf_digests_free(d);
     free(buf);
     sf_plan_free(&plan);
-    sf_collective_long(SF_ALLREDUCE, bad, NULL, Z, MPI_UNSIGNED_CHAR, MPI_MAX, 0, MPI_COMM_WORLD);
+    sf_collective_long(SF_ALLREDUCE, bad, NULL, Z, MPI_UNSIGNED_CHAR, MPI_MAX, 0, sf_comm());
     uint64_t n = 0;
     for (uint64_t z = 0; z < Z; z++) {
         n += bad[z];

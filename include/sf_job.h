@@ -10,6 +10,7 @@
 #include "sf_backend.h"
 #include "sf_lock.h"
 #include "sf_options.h"
+#include "sf_pipeline.h"
 #include "sf_summary.h"
 #include "sf_verify.h"
 
@@ -17,6 +18,10 @@ typedef struct {
     const sf_options *opt; /* shape, spec, slab, buffer, hints, flags, verbosity */
     const sf_backend *be;
     const char *path;      /* final output; NULL when the backend writes no file */
+    sf_file_meta meta;     /* the array as the file records it: slabfill's generator, or a
+                              producer's name and version */
+    sf_producer produce;   /* what fills each unit */
+    void *ctx;             /* its context */
     /* Filled by sf_job_prepare: */
     char partial[4096];    /* ".NAME.partial" beside path */
     char record[4200];     /* its progress record */
@@ -33,6 +38,11 @@ typedef struct {
     /* Filled by sf_job_run: */
     uint64_t disk_bytes;   /* rank 0: what the final output occupies on disk */
 } sf_job;
+
+/* Contract: a job for opt with slabfill's own values (the built-in producer and its metadata);
+ * the library then names a user's producer instead (meta.generator and value_spec, produce,
+ * ctx). path as for sf_job.path. */
+sf_job sf_job_init(const sf_options *opt, const sf_backend *be, const char *path);
 
 /* Contract: collective. Decides --page-cache, and --overlap (auto: the generator thread runs
  * only when every rank on every node has a spare core, from the CPU affinity mask where the OS

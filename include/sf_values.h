@@ -12,7 +12,8 @@
 #include <stdint.h>
 
 typedef enum { SF_FLOAT32, SF_FLOAT64 } sf_dtype;
-typedef enum { SF_NORMAL, SF_UNIFORM } sf_dist;
+/* SF_DIST_NONE: values a user's producer made, which follow no distribution of slabfill's. */
+typedef enum { SF_NORMAL, SF_UNIFORM, SF_DIST_NONE } sf_dist;
 
 typedef struct {
     uint64_t seed;

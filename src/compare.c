@@ -110,8 +110,7 @@ static int prepare_rows(const sf_options *opt, row_result *res, int nrows)
         res[i].opt.spec.dist = res[i].row->dist;
         if (be->extension)
             snprintf(res[i].path, sizeof res[i].path, "slabfill-compare%s", be->extension);
-        res[i].job = (sf_job){.opt = &res[i].opt, .be = be,
-                              .path = be->extension ? res[i].path : NULL};
+        res[i].job = sf_job_init(&res[i].opt, be, be->extension ? res[i].path : NULL);
         int rc = sf_job_prepare(&res[i].job);
         if (rc) {
             for (int k = 0; k < i; k++)

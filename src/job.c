@@ -44,7 +44,8 @@ static void note(const char *fmt, const char *a, const char *b)
 static int check_complete(sf_job *job, verdict *v)
 {
     const sf_options *o = job->opt;
-    sf_file_meta meta, want = sf_meta_of(o->shape, &o->spec);
+    sf_file_meta meta;
+    const sf_file_meta want = job->meta;
     char why[SF_ERRLEN + 4096];
     if (sf_inspect(job->be, job->path, &meta, 0, NULL, why, sizeof why) != 0 ||
         sf_meta_differs(&meta, &want)) {
@@ -71,7 +72,7 @@ static int read_record(sf_job *job, sf_progress *p, verdict *v)
     }
     if (r < 0)
         return SF_EXIT_USAGE;
-    sf_file_meta want = sf_meta_of(o->shape, &o->spec);
+    const sf_file_meta want = job->meta;
     const char *differs = strcmp(p->backend, job->be->name) ? "backend"
                                                             : sf_meta_differs(&p->meta, &want);
     if (differs) {
@@ -214,6 +215,21 @@ int sf_job_prepare(sf_job *job)
     if (v.have_done)
         share_resume(job, &p);
     return 0;
+}
+
+/* The built-in producer: slabfill's own values (the value spec, src/values.c). */
+static int fill_values(void *ctx, const sf_box *box, void *out)
+{
+    const sf_options *o = ctx;
+    sf_fill_box(&o->spec, o->shape, box, out);
+    return 0;
+}
+
+sf_job sf_job_init(const sf_options *opt, const sf_backend *be, const char *path)
+{
+    return (sf_job){.opt = opt, .be = be, .path = path,
+                    .meta = sf_meta_of(opt->shape, &opt->spec), .produce = fill_values,
+                    .ctx = (void *)opt};
 }
 
 void sf_job_describe(const sf_job *job, sf_run_info *info)

@@ -219,7 +219,7 @@ static int run_command(const sf_options *opt)
     if ((rc = output_path(opt, be, path, sizeof path)) != 0 ||
         (rc = check_summary_file(opt)) != 0)
         return rc;
-    sf_job job = {.opt = opt, .be = be, .path = be->extension ? path : NULL};
+    sf_job job = sf_job_init(opt, be, be->extension ? path : NULL);
     if ((rc = sf_job_prepare(&job)) != 0)
         return rc;
     sf_rank_stats st;

@@ -54,16 +54,20 @@ static int set_seed(sf_file_meta *m, const char *v, char *err, size_t errlen)
     return 0;
 }
 
-static int set_choice(const char *key, const char *v, const char *const words[2], int *out,
+/* One of n words (NULL-terminated), by index. */
+static int set_choice(const char *key, const char *v, const char *const words[], int *out,
                       char *err, size_t errlen)
 {
-    for (int i = 0; i < 2; i++)
+    char want[64] = "";
+    size_t used = 0;
+    for (int i = 0; words[i]; i++) {
         if (strcmp(v, words[i]) == 0) {
             *out = i;
             return 0;
         }
-    char want[64];
-    snprintf(want, sizeof want, "%s or %s", words[0], words[1]);
+        used += (size_t)snprintf(want + used, sizeof want - used, "%s%s",
+                                 i == 0 ? "" : words[i + 1] ? ", " : " or ", words[i]);
+    }
     return bad(err, errlen, key, v, want);
 }
 
@@ -84,8 +88,8 @@ static int set_name(const char *key, char *dst, const char *v, char *err, size_t
 int sf_meta_set(sf_file_meta *meta, const char *key, const char *value, char *err,
                 size_t errlen)
 {
-    static const char *const dtypes[2] = {"float32", "float64"}; /* sf_dtype */
-    static const char *const dists[2] = {"normal", "uniform"};   /* sf_dist */
+    static const char *const dtypes[] = {"float32", "float64", NULL};       /* sf_dtype */
+    static const char *const dists[] = {"normal", "uniform", "none", NULL}; /* sf_dist */
     int k = 0;
     while (k < SF_META_NWORDS - 1 && strcmp(key, KEYS[k]) != 0)
         k++;

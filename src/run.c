@@ -135,7 +135,7 @@ static void progress_init(const sf_job *job, progress *pr)
         memcpy(pr->mine, job->done, Z);
         memcpy(pr->digest, job->digest, Z * sizeof *pr->digest);
     }
-    pr->tmpl = (sf_progress){.meta = sf_meta_of(o->shape, &o->spec)};
+    pr->tmpl = (sf_progress){.meta = job->meta};
     snprintf(pr->tmpl.backend, sizeof pr->tmpl.backend, "%s", job->be->name);
 }
 
@@ -153,8 +153,7 @@ static void progress_free(progress *pr)
 static void check_claimed(sf_job *job)
 {
     const sf_options *o = job->opt;
-    sf_file_meta meta = sf_meta_of(o->shape, &o->spec);
-    uint64_t bad = sf_verify_digests(job->be, job->partial, &meta, job->done, job->digest,
+    uint64_t bad = sf_verify_digests(job->be, job->partial, &job->meta, job->done, job->digest,
                                      o->buffer);
     if (bad && sf_rank() == 0)
         fprintf(stderr, "slabfill: note: %llu of the %llu slices that %s claims complete "
@@ -218,7 +217,8 @@ static void check_partial(const sf_job *job)
     if (sf_rank() != 0)
         return;
     const sf_options *o = job->opt;
-    sf_file_meta got, want = sf_meta_of(o->shape, &o->spec);
+    sf_file_meta got;
+    const sf_file_meta want = job->meta;
     unsigned char *all = sf_xmalloc(o->shape[0] ? o->shape[0] : 1);
     memset(all, 1, o->shape[0]);
     char why[SF_ERRLEN + 4096] = "";
@@ -246,14 +246,6 @@ static sf_writeback *start_writeback(sf_job *job, void *h, int64_t *data_off, ui
             snprintf(job->stream_why, sizeof job->stream_why, "this OS has no sync_file_range");
     }
     return wb;
-}
-
-/* The built-in producer: slabfill's own values (the value spec, src/values.c). */
-static int fill_values(void *ctx, const sf_box *box, void *out)
-{
-    const sf_options *o = ctx;
-    sf_fill_box(&o->spec, o->shape, box, out);
-    return 0;
 }
 
 /* Everything the loop over units needs. */
@@ -379,7 +371,7 @@ static sf_agreement run_units(run_state *rs, const sf_target *target, sf_rank_st
     rs->h = open_partial(job, target, &rs->pr);
     print_file_info(job, rs->h);
     rs->wb = start_writeback(job, rs->h, &rs->data_off, st->unit_bytes);
-    rs->pipe = sf_pipeline_start(fill_values, (void *)o, &rs->plan, job->overlap);
+    rs->pipe = sf_pipeline_start(job->produce, job->ctx, &rs->plan, job->overlap);
     sf_agreement a = {0};
     for (uint64_t i = 0; i < rs->plan.ncalls && !a.stop; i++)
         a = one_unit(rs, i, st);
@@ -413,7 +405,7 @@ int sf_job_run(sf_job *job, sf_rank_stats *st, sf_verify_result *verify)
     rs.ctl.resumed = job->resumed; /* the read-back may have found slices to write again */
     plan(&rs, st);
     sf_target target = {.comm = sf_comm(), .path = job->path ? job->partial : NULL,
-                        .meta = sf_meta_of(o->shape, &o->spec), .z0 = st->z0, .nz = st->nz,
+                        .meta = job->meta, .z0 = st->z0, .nz = st->nz,
                         .info = hints_info(o), .independent = o->independent,
                         .sync = !o->no_sync, .resume = job->done != NULL};
     sf_agreement a = run_units(&rs, &target, st);

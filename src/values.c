@@ -17,7 +17,10 @@
 
 size_t sf_dtype_size(sf_dtype dtype) { return dtype == SF_FLOAT64 ? 8 : 4; }
 const char *sf_dtype_name(sf_dtype dtype) { return dtype == SF_FLOAT64 ? "float64" : "float32"; }
-const char *sf_dist_name(sf_dist dist) { return dist == SF_UNIFORM ? "uniform" : "normal"; }
+const char *sf_dist_name(sf_dist dist)
+{
+    return dist == SF_UNIFORM ? "uniform" : dist == SF_DIST_NONE ? "none" : "normal";
+}
 
 float sf_uniform_f32(uint32_t w) { return uniform_f32(w); }
 

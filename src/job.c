@@ -43,7 +43,6 @@ static void note(const char *fmt, const char *a, const char *b)
  * last step). Nothing to do when it holds these very values; refused otherwise. */
 static int check_complete(sf_job *job, verdict *v)
 {
-    const sf_options *o = job->opt;
     sf_file_meta meta;
     const sf_file_meta want = job->meta;
     char why[SF_ERRLEN + 4096];

@@ -42,6 +42,8 @@ typedef struct sf_backend {
     const char *extension;   /* default output is "slab" + extension; NULL: writes no file */
     int directory;           /* the output is a directory store, not a file */
     int mpiio;               /* opens its file through MPI-IO (whose path limit then applies) */
+    const char *sidecar;     /* a file beside the output that goes with it (".xxh3": NAME.xxh3),
+                                renamed and replaced with it; NULL: none */
     const char *magic;       /* the format's first bytes, checked before any MPI-IO open */
     size_t magic_len;
     const char *description; /* one line for the README and --help */
@@ -64,6 +66,18 @@ typedef struct sf_backend {
     /* Contract: collective; makes everything written so far durable (a checkpoint) without
      * closing. */
     void (*flush)(void *handle);
+    /* Contract: collective, once after the last unit and before close; digest holds every
+     * slice's XXH3-64 (shape[0] of them, the same on every rank). Stores them where the
+     * format keeps such things: HDF5 a dataset /slice_xxh3 (uint64[Z], on dimension z), netCDF
+     * a variable slice_xxh3(z), Zarr an array slice_xxh3 beside data (uint64[Z], one chunk,
+     * so that a store of any Z keeps small attributes), .npy the sidecar NAME.xxh3. All four
+     * are named as data's coordinate. NULL for backends without a file. */
+    void (*put_digests)(void *handle, const uint64_t *digest);
+    /* Contract: rank 0 alone, like inspect: the digests stored with path, for its Z slices,
+     * into digest. Returns 0, 1 when the file has none (written before slabfill 0.4.0), or -1
+     * with a reason when they are there but malformed. */
+    int (*get_digests)(const char *path, uint64_t Z, uint64_t *digest, char *err,
+                       size_t errlen);
     /* Optional (may be NULL). Contract: the byte offset in the file of value g = 0 when the
      * values lie in it contiguously in C order, element size bytes each, so that the driver can
      * stream them out (src/writeback.c); -1 when they do not. */

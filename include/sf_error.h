@@ -31,7 +31,7 @@
 #define SF_PRINTF(a, b)
 #endif
 
-/* Contract: never returns. Prints "slabfill: rank R: FILE:LINE: CALL: MESSAGE" to stderr and
+/* Contract: never returns. Prints "slabfill: rank R: FILE:LINE: CALL failed: MESSAGE" to stderr and
  * aborts the whole job (MPI_Abort when MPI is up, exit(1) otherwise). */
 SF_NORETURN void sf_die(const char *file, int line, const char *call, const char *fmt, ...)
     SF_PRINTF(4, 5);

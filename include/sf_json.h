@@ -35,6 +35,9 @@ typedef struct {
     int item_is_uint[SF_JSON_MAX_ITEMS];
     uint64_t item_uval[SF_JSON_MAX_ITEMS];
     const char *item_str[SF_JSON_MAX_ITEMS];
+    const char *raw;   /* the value's text as it stands in the input (any kind), raw_len bytes:
+                          for a reader of arrays longer than SF_JSON_MAX_ITEMS */
+    size_t raw_len;
 } sf_json_member;
 
 /* Called once per member, in order. Returns 0 to go on, or -1 with a reason in err. */

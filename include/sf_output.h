@@ -20,6 +20,14 @@
 int sf_output_check(const char *path, int is_dir_store, int mpiio, int force, int resume,
                     char *err, size_t errlen);
 
+/* Contract: 0 when path's sidecar (path + sidecar; NULL: none) may be written: absent, or
+ * force; else SF_EXIT_USAGE with a reason. A link there counts as present. */
+int sf_output_check_sidecar(const char *path, const char *sidecar, int force, char *err,
+                            size_t errlen);
+
+/* Contract: sf_output_remove of path and of its sidecar (NULL: none). */
+void sf_output_discard(const char *path, const char *sidecar);
+
 /* Contract: 0 when the file system holding path has at least need bytes available to us;
  * else -1 with a reason naming the path, the space needed and the space available. */
 int sf_output_space(const char *path, uint64_t need, char *err, size_t errlen);
@@ -31,11 +39,13 @@ void sf_output_remove(const char *path);
  * Returns -1 if it does not fit. */
 int sf_output_partial_name(const char *path, char *buf, size_t len);
 
-/* Contract: renames partial to path and syncs the directory so the rename is durable. A file
+/* Contract: renames partial to path (first partial's sidecar to path's, when sidecar is not
+ * NULL: a crash between the two leaves the partial complete and resumable, and the sidecar
+ * beside the output is then the new file's) and syncs the directory so the rename is durable. A file
  * replaces path atomically. A directory store replacing another is swapped with it in one
  * step where the OS can (Linux renameat2 RENAME_EXCHANGE), else the old one is first moved
  * into a fresh ".NAME.old.XXXXXX"; then the old store is removed. Dies on failure, naming both
  * paths. */
-void sf_output_commit(const char *partial, const char *path);
+void sf_output_commit(const char *partial, const char *path, const char *sidecar);
 
 #endif

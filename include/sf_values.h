@@ -2,7 +2,7 @@
  *
  * g = (z*X + x)*Y + y. Philox4x32-10 runs with key = (seed & 0xffffffff, seed >> 32) and
  * counter = (b & 0xffffffff, b >> 32, 0, 0) for a block number b that depends on the dtype;
- * README.md ("RNG spec") gives the exact conversions. Because generation only ever asks for
+ * docs/rng-spec.md gives the exact conversions. Because generation only ever asks for
  * a [start, end) range of g, any decomposition or slab size produces the same bytes.
  */
 #ifndef SF_VALUES_H

@@ -22,6 +22,7 @@ static const sf_article_row ARTICLE[] = {{3, "hdf5 (ex3)", SF_FLOAT32, SF_NORMAL
 #include <string.h>
 #include <unistd.h>
 
+#include "sf_digest.h"
 #include "sf_error.h"
 #include "sf_files.h"
 #include "sf_version.h"
@@ -29,8 +30,11 @@ static const sf_article_row ARTICLE[] = {{3, "hdf5 (ex3)", SF_FLOAT32, SF_NORMAL
 
 typedef struct {
     hid_t file, dset, filespace, dxpl, memtype;
+    hid_t digests; /* /slice_xxh3, while writing */
     int sync;
 } h5_handle;
+
+#define DIGESTS SF_DIGESTS_NAME
 
 typedef struct {
     char *buf;
@@ -115,7 +119,7 @@ static void create_scales(hid_t file, const uint64_t shape[3], hid_t scales[3])
  * axes in order. No coordinate values: 0..N-1 is only the index, which xarray gives anyway, and
  * the .nc and .zarr files have none, so all three open alike. Collective: every rank makes the
  * same metadata calls. */
-static void attach_scales(hid_t dset, const uint64_t shape[3], hid_t scales[3])
+static void attach_scales(hid_t dset, hid_t digests, const uint64_t shape[3], hid_t scales[3])
 {
     for (unsigned d = 0; d < 3; d++) {
         char name[sizeof NC_DIM_ONLY + 24];
@@ -123,8 +127,25 @@ static void attach_scales(hid_t dset, const uint64_t shape[3], hid_t scales[3])
         snprintf(name, sizeof name, "%s%10llu", NC_DIM_ONLY, (unsigned long long)shape[d]);
         SF_H5_CHECK(H5DSset_scale(scales[d], name));
         SF_H5_CHECK(H5DSattach_scale(dset, scales[d], d));
+        if (d == 0) /* one digest per slice: netCDF and xarray see slice_xxh3(z) */
+            SF_H5_CHECK(H5DSattach_scale(digests, scales[0], 0));
         SF_H5_CHECK(H5Dclose(scales[d]));
     }
+}
+
+/* /slice_xxh3: uint64[Z], written once at the end (h5_put_digests). Created after /data, so its
+ * storage lies after the values and /data's place in the file is what it was without it. */
+static hid_t create_digests(hid_t file, uint64_t Z)
+{
+    hsize_t n = Z;
+    hid_t space = SF_H5_CHECK(H5Screate_simple(1, &n, NULL));
+    hid_t dcpl = SF_H5_CHECK(H5Pcreate(H5P_DATASET_CREATE));
+    SF_H5_CHECK(H5Pset_fill_time(dcpl, H5D_FILL_TIME_NEVER));
+    hid_t d = SF_H5_CHECK(H5Dcreate2(file, DIGESTS, H5T_STD_U64LE, space, H5P_DEFAULT, dcpl,
+                                     H5P_DEFAULT));
+    SF_H5_CHECK(H5Pclose(dcpl));
+    SF_H5_CHECK(H5Sclose(space));
+    return d;
 }
 
 static hid_t file_access(MPI_Comm comm, MPI_Info info)
@@ -155,6 +176,7 @@ static void *h5_create(const sf_target *t)
         h->file = SF_H5_CHECK(H5Fopen(t->path, H5F_ACC_RDWR, fapl));
         SF_H5_CHECK(H5Pclose(fapl));
         h->dset = SF_H5_CHECK(H5Dopen2(h->file, "data", H5P_DEFAULT));
+        h->digests = SF_H5_CHECK(H5Dopen2(h->file, DIGESTS, H5P_DEFAULT));
         h->filespace = SF_H5_CHECK(H5Dget_space(h->dset));
         return h;
     }
@@ -188,8 +210,30 @@ static void *h5_create(const sf_target *t)
         else
             attr_string(h->dset, w[k].key, w[k].text);
     }
-    attach_scales(h->dset, t->meta.shape, scales);
+    attr_string(h->dset, "coordinates", DIGESTS);
+    h->digests = create_digests(h->file, t->meta.shape[0]);
+    attr_string(h->digests, "long_name", SF_DIGESTS_LONG_NAME);
+    attach_scales(h->dset, h->digests, t->meta.shape, scales);
     return h;
+}
+
+/* Rank 0 writes every digest; the others join the collective write with nothing. */
+static void h5_put_digests(void *handle, const uint64_t *digest)
+{
+    h5_handle *h = handle;
+    int rank;
+    SF_MPI_CHECK(MPI_Comm_rank(sf_comm(), &rank));
+    hid_t space = SF_H5_CHECK(H5Dget_space(h->digests));
+    hssize_t n = SF_H5_CHECK(H5Sget_simple_extent_npoints(space));
+    hsize_t count = rank == 0 ? (hsize_t)n : 0, one = 1;
+    hid_t mem = SF_H5_CHECK(H5Screate_simple(1, count ? &count : &one, NULL));
+    if (rank != 0) {
+        SF_H5_CHECK(H5Sselect_none(space));
+        SF_H5_CHECK(H5Sselect_none(mem));
+    }
+    SF_H5_CHECK(H5Dwrite(h->digests, H5T_NATIVE_UINT64, mem, space, h->dxpl, digest));
+    SF_H5_CHECK(H5Sclose(mem));
+    SF_H5_CHECK(H5Sclose(space));
 }
 
 /* Selects box in the file space and returns a matching memory space. */
@@ -220,6 +264,8 @@ static void h5_write(void *handle, const sf_unit *u, const void *buf)
 /* Closes what a handle holds, written or read, and frees it. */
 static void release(h5_handle *h)
 {
+    if (h->digests > 0)
+        SF_H5_CHECK(H5Dclose(h->digests));
     SF_H5_CHECK(H5Pclose(h->dxpl));
     SF_H5_CHECK(H5Sclose(h->filespace));
     SF_H5_CHECK(H5Dclose(h->dset));
@@ -420,6 +466,47 @@ static int h5_inspect(const char *path, sf_file_meta *meta, const unsigned char 
     return rc ? rc : sf_extent_check(path, meta, (uint64_t)off, size, need, 0, err, errlen);
 }
 
+/* /slice_xxh3 of an open file, checked for type and extent before it is read. */
+static int read_digests(hid_t file, const char *path, uint64_t Z, uint64_t *digest, char *err,
+                        size_t errlen)
+{
+    if (SF_H5_CHECK(H5Lexists(file, DIGESTS, H5P_DEFAULT)) <= 0)
+        return 1;
+    hid_t d = H5Oopen(file, DIGESTS, H5P_DEFAULT);
+    int ok = d >= 0 && H5Iget_type(d) == H5I_DATASET;
+    if (ok) {
+        hid_t type = SF_H5_CHECK(H5Dget_type(d)), space = SF_H5_CHECK(H5Dget_space(d));
+        ok = H5Tget_class(type) == H5T_INTEGER && H5Tget_size(type) == 8 &&
+             H5Tget_sign(type) == H5T_SGN_NONE &&
+             SF_H5_CHECK(H5Sget_simple_extent_ndims(space)) == 1 &&
+             (uint64_t)SF_H5_CHECK(H5Sget_simple_extent_npoints(space)) == Z;
+        if (ok)
+            SF_H5_CHECK(H5Dread(d, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, digest));
+        SF_H5_CHECK(H5Sclose(space));
+        SF_H5_CHECK(H5Tclose(type));
+    }
+    if (d >= 0)
+        SF_H5_CHECK(H5Oclose(d));
+    if (!ok)
+        snprintf(err, errlen, "%s: /%s is not a uint64 dataset of %llu digests", path, DIGESTS,
+                 (unsigned long long)Z);
+    return ok ? 0 : -1;
+}
+
+static int h5_get_digests(const char *path, uint64_t Z, uint64_t *digest, char *err,
+                          size_t errlen)
+{
+    SF_H5_CHECK(H5Eset_auto2(H5E_DEFAULT, NULL, NULL));
+    hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (file < 0) {
+        snprintf(err, errlen, "%s cannot be opened for its digests", path);
+        return -1;
+    }
+    int rc = read_digests(file, path, Z, digest, err, errlen);
+    SF_H5_CHECK(H5Fclose(file));
+    return rc;
+}
+
 static void *h5_open_read(MPI_Comm comm, const char *path, const sf_file_meta *meta)
 {
     h5_handle *h = sf_xcalloc(1, sizeof *h);
@@ -468,6 +555,8 @@ const sf_backend sf_backend_hdf5 = {
     .file_info = h5_file_info,
     .flush = h5_flush,
     .data_offset = h5_data_offset,
+    .put_digests = h5_put_digests,
+    .get_digests = h5_get_digests,
     .inspect = h5_inspect,
     .open_read = h5_open_read,
     .read = h5_read,

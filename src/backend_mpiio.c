@@ -6,6 +6,7 @@
  * numpy.load(path, mmap_mode='r') opens it. The header's dict holds only the keys numpy accepts;
  * slabfill's metadata rides in a Python comment after the dict, which numpy's literal_eval
  * ignores: "# slabfill generator=... value_spec=... seed=... distribution=... dtype=... ..." */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@ typedef struct {
     MPI_File fh;
     MPI_Datatype type;
     size_t es;
+    uint64_t Z;
     int independent, sync;
     char path[4096];
 } npy_handle;
@@ -83,6 +85,7 @@ static void *npy_create(const sf_target *t)
     h->type = t->meta.spec.dtype == SF_FLOAT64 ? MPI_DOUBLE : MPI_FLOAT;
     h->independent = t->independent;
     h->sync = t->sync;
+    h->Z = t->meta.shape[0];
     snprintf(h->path, sizeof h->path, "%s", t->path);
     int rank;
     SF_MPI_CHECK(MPI_Comm_rank(t->comm, &rank));
@@ -312,6 +315,58 @@ static void npy_close_read(void *handle)
     free(h);
 }
 
+/* The sidecar that holds a .npy file's digests, NAME.xxh3 (numpy's format has no room for them):
+ *   slabfill-digests 1
+ *   xxh3-64 Z
+ *   one line of 16 hex digits per slice */
+#define SIDECAR ".xxh3"
+#define SIDECAR_HEAD "slabfill-digests 1\nxxh3-64 %" PRIu64 "\n"
+
+static void npy_put_digests(void *handle, const uint64_t *digest)
+{
+    npy_handle *h = handle;
+    int rank;
+    SF_MPI_CHECK(MPI_Comm_rank(sf_comm(), &rank));
+    if (rank == 0) {
+        char p[4200];
+        snprintf(p, sizeof p, "%s" SIDECAR, h->path);
+        size_t cap = 64 + 17 * (size_t)h->Z, n;
+        char *t = sf_xmalloc(cap);
+        n = (size_t)snprintf(t, cap, SIDECAR_HEAD, h->Z);
+        for (uint64_t z = 0; z < h->Z; z++)
+            n += (size_t)snprintf(t + n, cap - n, "%016" PRIx64 "\n", digest[z]);
+        if (unlink(p) != 0 && errno != ENOENT) /* a resumed run's earlier one */
+            sf_die_errno("unlink", p);
+        sf_write_new(p, t, n);
+        free(t);
+    }
+    SF_MPI_CHECK(MPI_Barrier(sf_comm()));
+}
+
+static int npy_get_digests(const char *path, uint64_t Z, uint64_t *digest, char *err,
+                           size_t errlen)
+{
+    char p[4200], head[64], *text = NULL;
+    size_t len;
+    snprintf(p, sizeof p, "%s" SIDECAR, path);
+    int rc = sf_read_small(p, 64 + 17 * (size_t)Z, &text, &len, err, errlen);
+    if (rc != 0)
+        return rc; /* 1: none */
+    int n = snprintf(head, sizeof head, SIDECAR_HEAD, Z);
+    int ok = len == (size_t)n + 17 * (size_t)Z && memcmp(text, head, (size_t)n) == 0;
+    for (uint64_t z = 0; ok && z < Z; z++) {
+        const char *at = text + n + 17 * z;
+        char *end = NULL;
+        ok = at[16] == '\n' && strspn(at, "0123456789abcdef") == 16;
+        digest[z] = ok ? strtoull(at, &end, 16) : 0;
+    }
+    free(text);
+    if (!ok)
+        snprintf(err, errlen, "%s is not a slabfill digest file for %llu slices", p,
+                 (unsigned long long)Z);
+    return ok ? 0 : -1;
+}
+
 static MPI_Info npy_file_info(void *handle)
 {
     npy_handle *h = handle;
@@ -327,6 +382,7 @@ const sf_backend sf_backend_mpiio = {
     .name = "mpiio",
     .ior_api = "MPIIO",
     .extension = ".npy",
+    .sidecar = SIDECAR,
     .mpiio = 1,
     .magic = "\x93NUMPY",
     .magic_len = 6,
@@ -339,6 +395,8 @@ const sf_backend sf_backend_mpiio = {
     .file_info = npy_file_info,
     .flush = npy_flush,
     .data_offset = npy_data_offset,
+    .put_digests = npy_put_digests,
+    .get_digests = npy_get_digests,
     .inspect = npy_inspect,
     .open_read = npy_open_read,
     .read = npy_read,

@@ -19,12 +19,17 @@ static const sf_article_row ARTICLE[] = {{4, "pnetcdf", SF_FLOAT32, SF_NORMAL}};
 #include <string.h>
 #include <unistd.h>
 
+#include "sf_digest.h"
 #include "sf_error.h"
 #include "sf_files.h"
 #include "sf_version.h"
 
+#define DIGESTS SF_DIGESTS_NAME
+_Static_assert(sizeof(unsigned long long) == sizeof(uint64_t), "digests go as ulonglong");
+
 typedef struct {
     int ncid, varid, f64, independent, sync;
+    int digests; /* variable slice_xxh3(z) */
     char path[4096];
 } nc_handle;
 
@@ -52,6 +57,7 @@ static void *nc_create(const sf_target *t)
     if (t->resume) {
         SF_NC_CHECK(ncmpi_open(t->comm, t->path, NC_WRITE, t->info, &h->ncid));
         SF_NC_CHECK(ncmpi_inq_varid(h->ncid, "data", &h->varid));
+        SF_NC_CHECK(ncmpi_inq_varid(h->ncid, DIGESTS, &h->digests));
         if (h->independent)
             SF_NC_CHECK(ncmpi_begin_indep_data(h->ncid));
         return h;
@@ -63,6 +69,9 @@ static void *nc_create(const sf_target *t)
         SF_NC_CHECK(ncmpi_def_dim(h->ncid, names[d], (MPI_Offset)t->meta.shape[d], &dims[d]));
     SF_NC_CHECK(ncmpi_def_var(h->ncid, "data", h->f64 ? NC_DOUBLE : NC_FLOAT, 3, dims,
                               &h->varid));
+    /* Defined after data, so it lies after the values, written once at the end. */
+    SF_NC_CHECK(ncmpi_def_var(h->ncid, DIGESTS, NC_UINT64, 1, dims, &h->digests));
+    put_text(h->ncid, h->digests, "long_name", SF_DIGESTS_LONG_NAME);
     /* Every byte is written once by us, so the fill pass would only double the I/O. */
     SF_NC_CHECK(ncmpi_set_fill(h->ncid, NC_NOFILL, NULL));
 
@@ -76,6 +85,7 @@ static void *nc_create(const sf_target *t)
         else
             put_text(h->ncid, h->varid, w[k].key, w[k].text);
     }
+    put_text(h->ncid, h->varid, "coordinates", DIGESTS);
     put_text(h->ncid, NC_GLOBAL, "title", "slabfill array; see the attributes of variable data");
     SF_NC_CHECK(ncmpi_enddef(h->ncid));
     if (h->independent)
@@ -117,6 +127,23 @@ static void nc_write(void *handle, const sf_unit *u, const void *buf)
         sf_die(__FILE__, __LINE__, h->independent ? "ncmpi_put_vara" : "ncmpi_put_vara_all",
                "%s: short write: %lld of %lld bytes were written, although the call returned "
                "NC_NOERR", h->path, (long long)(after - before), (long long)want);
+}
+
+/* Rank 0 writes every digest; in collective mode the others join with nothing. */
+static void nc_put_digests(void *handle, const uint64_t *digest)
+{
+    nc_handle *h = handle;
+    int rank, dim;
+    MPI_Offset Z, start = 0;
+    SF_MPI_CHECK(MPI_Comm_rank(sf_comm(), &rank));
+    SF_NC_CHECK(ncmpi_inq_vardimid(h->ncid, h->digests, &dim));
+    SF_NC_CHECK(ncmpi_inq_dimlen(h->ncid, dim, &Z));
+    MPI_Offset count = rank == 0 ? Z : 0;
+    const unsigned long long *d = (const unsigned long long *)digest;
+    if (h->independent && rank == 0)
+        SF_NC_CHECK(ncmpi_put_vara_ulonglong(h->ncid, h->digests, &start, &count, d));
+    else if (!h->independent)
+        SF_NC_CHECK(ncmpi_put_vara_ulonglong_all(h->ncid, h->digests, &start, &count, d));
 }
 
 static void nc_close(void *handle)
@@ -236,6 +263,36 @@ static int nc_inspect(const char *path, sf_file_meta *meta, const unsigned char 
     return rc ? rc : sf_extent_check(path, meta, (uint64_t)off, size, need, 0, err, errlen);
 }
 
+static int nc_get_digests(const char *path, uint64_t Z, uint64_t *digest, char *err,
+                          size_t errlen)
+{
+    int ncid, varid, ndims, dim;
+    nc_type type;
+    MPI_Offset len;
+    if (ncmpi_open(MPI_COMM_SELF, path, NC_NOWRITE, MPI_INFO_NULL, &ncid) != NC_NOERR) {
+        snprintf(err, errlen, "%s cannot be opened for its digests", path);
+        return -1;
+    }
+    int rc = 1;
+    if (ncmpi_inq_varid(ncid, DIGESTS, &varid) == NC_NOERR) {
+        rc = ncmpi_inq_vartype(ncid, varid, &type) == NC_NOERR && type == NC_UINT64 &&
+             ncmpi_inq_varndims(ncid, varid, &ndims) == NC_NOERR && ndims == 1 &&
+             ncmpi_inq_vardimid(ncid, varid, &dim) == NC_NOERR &&
+             ncmpi_inq_dimlen(ncid, dim, &len) == NC_NOERR && (uint64_t)len == Z ? 0 : -1;
+        if (rc == 0) { /* unsigned long long is 64 bits wherever uint64_t is */
+            MPI_Offset start = 0, count = len;
+            SF_NC_CHECK(ncmpi_begin_indep_data(ncid));
+            SF_NC_CHECK(ncmpi_get_vara_ulonglong(ncid, varid, &start, &count,
+                                                 (unsigned long long *)digest));
+        } else {
+            snprintf(err, errlen, "%s: variable %s is not NC_UINT64(z) of %llu digests", path,
+                     DIGESTS, (unsigned long long)Z);
+        }
+    }
+    SF_NC_CHECK(ncmpi_close(ncid));
+    return rc;
+}
+
 static void *nc_open_read(MPI_Comm comm, const char *path, const sf_file_meta *meta)
 {
     nc_handle *h = sf_xcalloc(1, sizeof *h);
@@ -292,6 +349,8 @@ const sf_backend sf_backend_pnetcdf = {
     .file_info = nc_file_info,
     .flush = nc_flush,
     .data_offset = nc_data_offset,
+    .put_digests = nc_put_digests,
+    .get_digests = nc_get_digests,
     .inspect = nc_inspect,
     .open_read = nc_open_read,
     .read = nc_read,

@@ -3,6 +3,8 @@
  *   NAME.zarr/.zgroup, .zattrs        the root group
  *   NAME.zarr/data/.zarray, .zattrs   the array: no compressor, no filters, C order
  *   NAME.zarr/data/Z.0.0              one chunk per z-slice, raw little-endian values
+ *   NAME.zarr/slice_xxh3/.zarray, .zattrs, 0   the slices' digests: uint64[Z], one chunk,
+ *                                     written once at the end
  *
  * A chunk is one z-slice, so chunk files never straddle two ranks' ranges and each rank writes
  * only its own. Rank 0 writes the metadata. A slice cut into several write units (a buffer smaller
@@ -21,6 +23,7 @@
 #include <unistd.h>
 
 #include "sf_backend.h"
+#include "sf_digest.h"
 #include "sf_error.h"
 #include "sf_files.h"
 #include "sf_json.h"
@@ -28,18 +31,20 @@
 
 
 #define ZPATH 4096
+#define DIGESTS SF_DIGESTS_NAME
 
 
 typedef struct {
     char dir[ZPATH];    /* NAME.zarr/data */
     MPI_Comm comm;
     size_t es;
-    uint64_t X, Y;
+    uint64_t Z, X, Y;
     int fd;             /* chunk file kept open while consecutive units fill it */
     int sync;
     uint64_t fd_z;
     uint64_t *unsynced; /* chunks closed without fsync (--no-sync) since the last flush */
     size_t nunsynced, cap;
+    char digests[ZPATH + 16]; /* NAME.zarr/slice_xxh3 */
 } zarr_handle;
 
 static void chunk_path(const zarr_handle *h, uint64_t z, char *path, size_t len)
@@ -48,46 +53,72 @@ static void chunk_path(const zarr_handle *h, uint64_t z, char *path, size_t len)
         sf_die(__FILE__, __LINE__, "snprintf", "%s: path too long", h->dir);
 }
 
+/* The array's .zattrs: its dimensions' names and slabfill's words. _ARRAY_DIMENSIONS names the
+ * axes as xarray and netCDF-C's NCZarr read them; without it xarray refuses the store and ncdump
+ * invents _zdim_N names. _NCZARR_ATTR gives NCZarr the integers' type: it would take an array's
+ * from its first element, so that "shape": [100, 1000, 1000] (a byte, then too large) failed to
+ * open at all. xarray hides both, and makes slice_xxh3 a coordinate ("coordinates"). */
+static size_t zattrs_text(const sf_file_meta *meta, char *t, size_t cap)
+{
+    size_t n = (size_t)snprintf(t, cap, "{\n    \"_ARRAY_DIMENSIONS\": [\"z\", \"x\", \"y\"],\n");
+    sf_meta_word w[SF_META_NWORDS];
+    sf_meta_words(meta, w);
+    for (int k = 0; k < SF_META_NWORDS; k++) { /* names and numbers: nothing to escape */
+        if (w[k].nums == 3)
+            n += (size_t)snprintf(t + n, cap - n, "    \"%s\": [%" PRIu64 ", %" PRIu64 ", %"
+                                  PRIu64 "],\n", w[k].key, w[k].num[0], w[k].num[1], w[k].num[2]);
+        else if (w[k].nums)
+            n += (size_t)snprintf(t + n, cap - n, "    \"%s\": %" PRIu64 ",\n", w[k].key,
+                                  w[k].num[0]);
+        else
+            n += (size_t)snprintf(t + n, cap - n, "    \"%s\": \"%s\",\n", w[k].key, w[k].text);
+    }
+    n += (size_t)snprintf(t + n, cap - n, "    \"coordinates\": \"" DIGESTS "\",\n");
+    n += (size_t)snprintf(t + n, cap - n, "    \"_NCZARR_ATTR\": {\"types\": {\"seed\": "
+                          "\"<u8\", \"shape\": \"<u8\"}}\n}\n");
+    return n;
+}
+
+/* An array's .zarray: one chunk along its first axis is chunk[0] elements; no compressor or
+ * filters, C order. The one writer for the values (ndim 3) and the digests (ndim 1). */
+static size_t zarray_text(char *t, size_t cap, int ndim, const uint64_t *shape,
+                          const uint64_t *chunks, const char *dtype)
+{
+    char sh[96] = "", ch[96] = "";
+    for (int d = 0, a = 0, b = 0; d < ndim; d++) {
+        a += snprintf(sh + a, sizeof sh - (size_t)a, "%s%" PRIu64, d ? ", " : "", shape[d]);
+        b += snprintf(ch + b, sizeof ch - (size_t)b, "%s%" PRIu64, d ? ", " : "", chunks[d]);
+    }
+    return (size_t)snprintf(t, cap, "{\n    \"chunks\": [%s],\n    \"compressor\": null,\n"
+                            "    \"dimension_separator\": \".\",\n    \"dtype\": \"%s\",\n"
+                            "    \"fill_value\": null,\n    \"filters\": null,\n"
+                            "    \"order\": \"C\",\n    \"shape\": [%s],\n"
+                            "    \"zarr_format\": 2\n}\n", ch, dtype, sh);
+}
+
+/* One new small file of the store, name relative to dir. */
+static void put_file(const char *dir, const char *name, const char *text, size_t len)
+{
+    char p[ZPATH + 32];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    sf_write_new(p, text, len);
+}
+
+/* Everything but the chunks: the root group, the values' array and the digests' array. */
 static void write_meta(const zarr_handle *h, const sf_target *t)
 {
-    char p[ZPATH + 32], text[2048];
-    snprintf(p, sizeof p, "%s/.zgroup", t->path);
-    snprintf(text, sizeof text, "{\n    \"zarr_format\": 2\n}\n");
-    sf_write_new(p, text, strlen(text));
-    snprintf(p, sizeof p, "%s/.zattrs", t->path);
-    sf_write_new(p, "{}\n", 3);
-    snprintf(text, sizeof text,
-             "{\n    \"chunks\": [1, %" PRIu64 ", %" PRIu64 "],\n    \"compressor\": null,\n"
-             "    \"dimension_separator\": \".\",\n    \"dtype\": \"<f%zu\",\n"
-             "    \"fill_value\": null,\n    \"filters\": null,\n    \"order\": \"C\",\n"
-             "    \"shape\": [%" PRIu64 ", %" PRIu64 ", %" PRIu64 "],\n"
-             "    \"zarr_format\": 2\n}\n",
-             t->meta.shape[1], t->meta.shape[2], h->es, t->meta.shape[0], t->meta.shape[1], t->meta.shape[2]);
-    snprintf(p, sizeof p, "%s/.zarray", h->dir);
-    sf_write_new(p, text, strlen(text));
-    /* _ARRAY_DIMENSIONS names the axes as xarray and netCDF-C's NCZarr read them; without it
-     * xarray refuses the store and ncdump invents _zdim_N names. _NCZARR_ATTR gives NCZarr the
-     * integers' type: it would take an array's from its first element, so that "shape":
-     * [100, 1000, 1000] (a byte, then too large) failed to open at all. xarray hides both. */
-    int n = snprintf(text, sizeof text,
-                     "{\n    \"_ARRAY_DIMENSIONS\": [\"z\", \"x\", \"y\"],\n");
-    sf_meta_word w[SF_META_NWORDS];
-    sf_meta_words(&t->meta, w);
-    for (int k = 0; k < SF_META_NWORDS; k++) { /* names and numbers: nothing to escape */
-        char *at = text + n;
-        size_t left = sizeof text - (size_t)n;
-        if (w[k].nums == 3)
-            n += snprintf(at, left, "    \"%s\": [%" PRIu64 ", %" PRIu64 ", %" PRIu64 "],\n",
-                          w[k].key, w[k].num[0], w[k].num[1], w[k].num[2]);
-        else if (w[k].nums)
-            n += snprintf(at, left, "    \"%s\": %" PRIu64 ",\n", w[k].key, w[k].num[0]);
-        else
-            n += snprintf(at, left, "    \"%s\": \"%s\",\n", w[k].key, w[k].text);
-    }
-    snprintf(text + n, sizeof text - (size_t)n, "    \"_NCZARR_ATTR\": {\"types\": {\"seed\": "
-             "\"<u8\", \"shape\": \"<u8\"}}\n}\n");
-    snprintf(p, sizeof p, "%s/.zattrs", h->dir);
-    sf_write_new(p, text, strlen(text));
+    static const char group[] = "{\n    \"zarr_format\": 2\n}\n";
+    char text[4096], dtype[8];
+    const uint64_t *s = t->meta.shape, chunks[3] = {1, s[1], s[2]};
+    put_file(t->path, ".zgroup", group, strlen(group));
+    put_file(t->path, ".zattrs", "{}\n", 3);
+    snprintf(dtype, sizeof dtype, "<f%zu", h->es);
+    put_file(h->dir, ".zarray", text, zarray_text(text, sizeof text, 3, s, chunks, dtype));
+    put_file(h->dir, ".zattrs", text, zattrs_text(&t->meta, text, sizeof text));
+    put_file(h->digests, ".zarray", text, zarray_text(text, sizeof text, 1, s, s, "<u8"));
+    size_t n = (size_t)snprintf(text, sizeof text, "{\n    \"_ARRAY_DIMENSIONS\": [\"z\"],\n"
+                                "    \"long_name\": \"%s\"\n}\n", SF_DIGESTS_LONG_NAME);
+    put_file(h->digests, ".zattrs", text, n);
 }
 
 static void *zarr_create(const sf_target *t)
@@ -95,12 +126,14 @@ static void *zarr_create(const sf_target *t)
     zarr_handle *h = sf_xcalloc(1, sizeof *h);
     h->comm = t->comm;
     h->es = sf_dtype_size(t->meta.spec.dtype);
+    h->Z = t->meta.shape[0];
     h->X = t->meta.shape[1];
     h->Y = t->meta.shape[2];
     h->fd = -1;
     h->sync = t->sync;
     if (snprintf(h->dir, sizeof h->dir, "%s/data", t->path) >= (int)sizeof h->dir)
         sf_die(__FILE__, __LINE__, "snprintf", "%s: path too long", t->path);
+    snprintf(h->digests, sizeof h->digests, "%s/" DIGESTS, t->path);
     int rank;
     SF_MPI_CHECK(MPI_Comm_rank(t->comm, &rank));
     if (rank == 0 && !t->resume) {
@@ -109,8 +142,11 @@ static void *zarr_create(const sf_target *t)
             sf_die_errno("mkdir", t->path);
         if (mkdir(h->dir, 0777) != 0)
             sf_die_errno("mkdir", h->dir);
+        if (mkdir(h->digests, 0777) != 0)
+            sf_die_errno("mkdir", h->digests);
         write_meta(h, t);
         sf_fsync_dir(h->dir);
+        sf_fsync_dir(h->digests);
         sf_fsync_dir(t->path);
     }
     /* The directories must exist before any rank creates a chunk file. */
@@ -186,6 +222,30 @@ static void zarr_write(void *handle, const sf_unit *u, const void *buf)
     }
 }
 
+/* Rank 0 writes the digests' one chunk, little-endian whatever the host. A resumed run may find
+ * the one an interrupted run wrote after its last unit: the same bytes, replaced. */
+static void zarr_put_digests(void *handle, const uint64_t *digest)
+{
+    zarr_handle *h = handle;
+    int rank;
+    SF_MPI_CHECK(MPI_Comm_rank(h->comm, &rank));
+    if (rank == 0) {
+        char p[ZPATH + 32];
+        const size_t Z = (size_t)h->Z;
+        unsigned char *le = sf_xmalloc(8 * Z);
+        for (size_t z = 0; z < Z; z++)
+            for (int b = 0; b < 8; b++)
+                le[8 * z + (size_t)b] = (unsigned char)(digest[z] >> (8 * b));
+        snprintf(p, sizeof p, "%s/0", h->digests);
+        if (unlink(p) != 0 && errno != ENOENT)
+            sf_die_errno("unlink", p);
+        sf_write_new(p, (const char *)le, 8 * Z);
+        free(le);
+        sf_fsync_dir(h->digests);
+    }
+    SF_MPI_CHECK(MPI_Barrier(h->comm));
+}
+
 static void zarr_close(void *handle)
 {
     zarr_handle *h = handle;
@@ -238,13 +298,14 @@ typedef struct {
     uint64_t shape[3], chunks[3];
     size_t elem;
     unsigned seen;
+    int ndim;   /* 3: the values, "<f4" or "<f8"; 1: the digests, "<u8" */
 } zarr_meta;
 
-static int uint3(const sf_json_member *m, uint64_t v[3])
+static int uintn(const sf_json_member *m, uint64_t *v, int n)
 {
-    if (m->kind != SF_JSON_ARRAY || m->nitems != 3)
+    if (m->kind != SF_JSON_ARRAY || m->nitems != n)
         return -1;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < n; i++) {
         if (!m->item_is_uint[i] || m->item_uval[i] == 0)
             return -1;
         v[i] = m->item_uval[i];
@@ -263,23 +324,25 @@ static int zarray_member(const sf_json_member *m, void *ctx, char *err, size_t e
         k++;
     int ok = k < 9 && !(z->seen & (1u << k));
     switch (ok ? k : -1) {
-    case 0: ok = uint3(m, z->chunks) == 0; break;
+    case 0: ok = uintn(m, z->chunks, z->ndim) == 0; break;
     case 1: case 4: ok = m->kind == SF_JSON_NULL; break;
     case 2:
-        ok = m->kind == SF_JSON_STRING && (!strcmp(m->str, "<f4") || !strcmp(m->str, "<f8"));
+        ok = m->kind == SF_JSON_STRING && (z->ndim == 1 ? !strcmp(m->str, "<u8")
+                                           : !strcmp(m->str, "<f4") || !strcmp(m->str, "<f8"));
         z->elem = ok ? (size_t)(m->str[2] - '0') : 0;
         break;
     case 3: break; /* chunks are all present, so the fill value is never read */
     case 5: ok = m->kind == SF_JSON_STRING && !strcmp(m->str, "C"); break;
-    case 6: ok = uint3(m, z->shape) == 0; break;
+    case 6: ok = uintn(m, z->shape, z->ndim) == 0; break;
     case 7: ok = m->kind == SF_JSON_NUMBER && m->is_uint && m->uval == 2; break;
     case 8: ok = m->kind == SF_JSON_STRING && !strcmp(m->str, "."); break;
     default: break;
     }
     if (!ok) {
-        snprintf(err, errlen, "member \"%.40s\" is not what slabfill's layout has (chunks "
-                 "[1, X, Y], no compressor or filters, dtype <f4 or <f8, order C, zarr_format 2)",
-                 m->key);
+        snprintf(err, errlen, "member \"%.40s\" is not what slabfill's layout has (%s, no "
+                 "compressor or filters, order C, zarr_format 2)", m->key,
+                 z->ndim == 1 ? "shape and chunks [Z], dtype <u8"
+                              : "chunks [1, X, Y], dtype <f4 or <f8");
         return -1;
     }
     z->seen |= 1u << k;
@@ -301,7 +364,7 @@ static int zattrs_member(const sf_json_member *m, void *ctx, char *err, size_t e
         }
     } else if (!strcmp(m->key, "shape")) {
         v = "(not three positive integers)";
-        if (uint3(m, s) == 0) {
+        if (uintn(m, s, 3) == 0) {
             snprintf(text, sizeof text, "%" PRIu64 "x%" PRIu64 "x%" PRIu64, s[0], s[1], s[2]);
             v = text;
         }
@@ -317,7 +380,8 @@ static int read_json(const char *root, const char *name, sf_json_member_fn fn, v
     char p[ZPATH + 32], *text = NULL, why[SF_ERRLEN] = "";
     size_t len;
     snprintf(p, sizeof p, "%s/%s", root, name);
-    int rc = sf_read_small(p, 1 << 20, &text, &len, why, sizeof why);
+    /* Metadata: large enough for any user's attributes, and never unbounded. */
+    int rc = sf_read_small(p, (size_t)1 << 20, &text, &len, why, sizeof why);
     if (rc == 1) {
         snprintf(err, errlen, "%s has no %s: not a slabfill zarr store", root, name);
         return -1;
@@ -390,7 +454,7 @@ static int zarr_inspect(const char *path, sf_file_meta *meta, const unsigned cha
         return -1;
     }
     memset(meta, 0, sizeof *meta);
-    zarr_meta z = {.path = path, .meta = meta};
+    zarr_meta z = {.path = path, .meta = meta, .ndim = 3};
     if (read_json(root, ".zgroup", zgroup_member, &z, err, errlen) != 0 ||
         read_json(root, "data/.zarray", zarray_member, &z, err, errlen) != 0 ||
         read_json(root, "data/.zattrs", zattrs_member, &z, err, errlen) != 0)
@@ -404,6 +468,41 @@ static int zarr_inspect(const char *path, sf_file_meta *meta, const unsigned cha
     if (sf_meta_agrees(path, meta, z.shape, z.elem, err, errlen) != 0)
         return -1;
     return chunks_present(dir, path, meta, need, err, errlen);
+}
+
+/* The digests' array: absent (1) in a store of slabfill before 0.4.0; else .zarray must be
+ * what put wrote and chunk 0 exactly Z little-endian uint64. */
+static int zarr_get_digests(const char *path, uint64_t Z, uint64_t *digest, char *err,
+                            size_t errlen)
+{
+    char root[ZPATH], dir[ZPATH + 16], p[ZPATH + 32], why[SF_ERRLEN] = "";
+    store_dirs(path, root, dir, sizeof root);
+    snprintf(dir, sizeof dir, "%s/" DIGESTS, root);
+    int e = sf_plain_entry(dir, 1, why, sizeof why);
+    if (e <= 0) {
+        snprintf(err, errlen, "%s", why);
+        return e == 0 ? 1 : -1;
+    }
+    zarr_meta z = {.path = path, .ndim = 1};
+    if (read_json(root, DIGESTS "/.zarray", zarray_member, &z, err, errlen) != 0)
+        return -1;
+    unsigned char *le = NULL;
+    size_t len = 0;
+    snprintf(p, sizeof p, "%s/0", dir);
+    int rc = (z.seen & 0xff) == 0xff && z.shape[0] == Z && z.chunks[0] == Z
+                 ? sf_read_small(p, 8 * (size_t)Z, (char **)&le, &len, why, sizeof why) : -1;
+    if (rc == 0 && len == 8 * (size_t)Z)
+        for (size_t i = 0; i < (size_t)Z; i++) {
+            digest[i] = 0;
+            for (int b = 7; b >= 0; b--)
+                digest[i] = digest[i] << 8 | le[8 * i + (size_t)b];
+        }
+    free(le);
+    if (rc == 0 && len == 8 * (size_t)Z)
+        return 0;
+    snprintf(err, errlen, "%s: %s is not %llu digests in one chunk of <u8", path, DIGESTS,
+             (unsigned long long)Z);
+    return -1;
 }
 
 static void *zarr_open_read(MPI_Comm comm, const char *path, const sf_file_meta *meta)
@@ -466,6 +565,8 @@ const sf_backend sf_backend_zarr = {
     .write = zarr_write,
     .close = zarr_close,
     .flush = zarr_flush,
+    .put_digests = zarr_put_digests,
+    .get_digests = zarr_get_digests,
     .inspect = zarr_inspect,
     .open_read = zarr_open_read,
     .read = zarr_read,

@@ -146,7 +146,7 @@ static int checkpoint(const cli_value *v)
     uint64_t sec;
     if (whole_number(v->arg, 0, 86400, &sec) != 0)
         return refuse(v->err, v->errlen, "bad --checkpoint '%s'; accepted: whole seconds from "
-                      "0 (after every slab) to 86400", v->arg);
+                      "0 (after every write unit) to 86400", v->arg);
     *(double *)v->dest = (double)sec;
     return 0;
 }
@@ -213,7 +213,7 @@ static const cli_option table[] = {
     {"resume", 0, NULL, set_flag, OPT(resume), NULL,
      "continue the partial file of an interrupted run"},
     {"checkpoint", 0, "SECONDS", checkpoint, OPT(checkpoint), NULL,
-     "record progress at most this often (default 30; 0: every slab)"},
+     "record progress at most this often (default 30; 0: every write unit)"},
     {"verify", 0, NULL, set_flag, OPT(verify), NULL,
      "read the file back and check every value before renaming it"},
     {"summary-file", 0, "PATH", path, OPT(summary_file), NULL,

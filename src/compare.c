@@ -140,7 +140,7 @@ static int run_row(const sf_options *opt, row_result *r, int first, int nranks, 
     if (gathered) {
         r->totals = sf_summary_totals(&r->info, gathered);
         if (job->path && !opt->keep)
-            sf_output_remove(job->path);
+            sf_output_discard(job->path, r->be->sidecar);
     }
     free(gathered);
     SF_MPI_CHECK(MPI_Barrier(sf_comm()));

@@ -125,6 +125,9 @@ static int check_output(const sf_job *job, verdict *v)
         return 0; /* maybe complete: check_complete decides, under the lock */
     int rc = sf_output_check(job->path, job->be->directory, job->be->mpiio, o->force,
                              o->resume, v->err, sizeof v->err);
+    if (rc == 0)
+        rc = sf_output_check_sidecar(job->path, job->be->sidecar, o->force, v->err,
+                                     sizeof v->err);
     return rc || o->force ? rc : check_entries(job, v);
 }
 

@@ -285,8 +285,11 @@ int sf_json_object(const char *text, size_t len, sf_json_member_fn fn, void *ctx
                 goto out;
             }
             scalar sc;
+            skip_ws(&ps);
+            m.raw = ps.p;
             if (value(&ps, 1, &sc, &m))
                 goto out;
+            m.raw_len = (size_t)(ps.p - m.raw);
             m.kind = sc.kind;
             m.str = sc.str;
             m.is_uint = sc.is_uint;

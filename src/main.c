@@ -75,28 +75,55 @@ static const sf_backend *choose_backend(const sf_options *opt, int *rc)
 }
 
 /* verify's report: two lines of text, or one record. */
+/* verify's table: what the file is, then what was checked and what differed. */
+static void verify_table(const sf_options *opt, const char *backend, const sf_verify_result *v,
+                         int nranks)
+{
+    char arr[160];
+    printf("slabfill verify: ");
+    sf_report_text(stdout, opt->verify_path);
+    printf(" (%s): %s", backend, sf_report_array(v->meta.shape, &v->meta.spec, arr, sizeof arr));
+    if (!v->values_checked)
+        printf(", produced by %s (%s)", v->meta.generator, v->meta.value_spec);
+    printf("\n%llu values read on %d rank%s in %.2f s", (unsigned long long)v->values, nranks,
+           nranks == 1 ? "" : "s", v->seconds);
+    if (v->values_checked)
+        printf(": %llu mismatch%s", (unsigned long long)v->mismatches,
+               v->mismatches == 1 ? "" : "es");
+    if (v->mismatches)
+        printf("; first at (z=%llu, x=%llu, y=%llu)", (unsigned long long)v->first[0],
+               (unsigned long long)v->first[1], (unsigned long long)v->first[2]);
+    putchar('\n');
+    if (v->digests_checked)
+        printf("%llu slices checked against their stored XXH3-64 digests: %llu differ%s",
+               (unsigned long long)v->meta.shape[0], (unsigned long long)v->bad_slices,
+               v->bad_slices == 1 ? "s" : "");
+    else
+        printf("no digests stored (a file of slabfill before 0.4.0): values checked only");
+    if (v->bad_slices)
+        printf("; first slice %llu", (unsigned long long)v->first_bad);
+    putchar('\n');
+}
+
+/* verify's one record, in the chosen format; file names are escaped like every other field. */
 static void print_verify(const sf_options *opt, const char *backend, const sf_verify_result *v,
                          int nranks)
 {
     unsigned long long f[3] = {v->first[0], v->first[1], v->first[2]};
     unsigned long long values = v->values, mismatches = v->mismatches;
     if (opt->format == SF_FORMAT_TABLE) {
-        char arr[160];
-        printf("slabfill verify: ");
-        sf_report_text(stdout, opt->verify_path);
-        printf(" (%s): %s\n%llu values read on %d rank%s in %.2f s: %llu mismatch%s", backend,
-               sf_report_array(v->meta.shape, &v->meta.spec, arr, sizeof arr), values, nranks,
-               nranks == 1 ? "" : "s", v->seconds, mismatches, mismatches == 1 ? "" : "es");
-        if (mismatches)
-            printf("; first at (z=%llu, x=%llu, y=%llu)", f[0], f[1], f[2]);
-        putchar('\n');
+        verify_table(opt, backend, v, nranks);
         return;
     }
     sf_record r = {0};
     sf_record_text(&r, "file", "%s", opt->verify_path);
     sf_record_text(&r, "backend", "%s", backend);
+    sf_record_text(&r, "producer", "%s", v->meta.generator);
     sf_record_number(&r, "values", "%llu", values);
-    sf_record_number(&r, "mismatches", "%llu", mismatches);
+    if (v->values_checked)
+        sf_record_number(&r, "mismatches", "%llu", mismatches);
+    else
+        sf_record_null(&r, "mismatches");
     if (opt->format == SF_FORMAT_JSON && mismatches) {
         sf_record_number(&r, "first_mismatch", "[%llu, %llu, %llu]", f[0], f[1], f[2]);
     } else if (opt->format == SF_FORMAT_JSON) {
@@ -110,6 +137,15 @@ static void print_verify(const sf_options *opt, const char *backend, const sf_ve
                 sf_record_null(&r, key[i]);
         }
     }
+    sf_record_number(&r, "slices", "%llu", (unsigned long long)v->meta.shape[0]);
+    if (v->digests_checked)
+        sf_record_number(&r, "bad_slices", "%llu", (unsigned long long)v->bad_slices);
+    else
+        sf_record_null(&r, "bad_slices");
+    if (v->bad_slices)
+        sf_record_number(&r, "first_bad_slice", "%llu", (unsigned long long)v->first_bad);
+    else
+        sf_record_null(&r, "first_bad_slice");
     sf_record_number(&r, "elapsed_s", "%.6f", v->seconds);
     sf_record_write(stdout, &r, opt->format, 1);
     sf_record_free(&r);
@@ -156,7 +192,7 @@ static int verify_command(const sf_options *opt)
         print_verify(opt, be->name, &v, nranks);
         fflush(stdout);
     }
-    return v.mismatches ? SF_EXIT_FAILURE : SF_EXIT_OK;
+    return v.mismatches || v.bad_slices ? SF_EXIT_FAILURE : SF_EXIT_OK;
 }
 
 /* The output path: -o, or "slab" and the backend's extension. An exit status when the options

@@ -206,8 +206,47 @@ static void replace_store(const char *partial, const char *path)
     sf_output_remove(old);
 }
 
-void sf_output_commit(const char *partial, const char *path)
+/* path + suffix into buf (4200 bytes); dies if it does not fit, which the checks exclude. */
+static void with_suffix(const char *path, const char *suffix, char *buf, size_t len)
 {
+    if (snprintf(buf, len, "%s%s", path, suffix) >= (int)len)
+        sf_die(__FILE__, __LINE__, "snprintf", "%s%s: path too long", path, suffix);
+}
+
+int sf_output_check_sidecar(const char *path, const char *sidecar, int force, char *err,
+                            size_t errlen)
+{
+    char p[4200];
+    struct stat st;
+    if (!sidecar || force)
+        return 0;
+    with_suffix(path, sidecar, p, sizeof p);
+    if (lstat(p, &st) != 0)
+        return 0;
+    snprintf(err, errlen, "'%s' exists, and slabfill writes the output's digests there; give "
+             "--force to replace it, or another -o", p);
+    return SF_EXIT_USAGE;
+}
+
+void sf_output_discard(const char *path, const char *sidecar)
+{
+    char p[4200];
+    sf_output_remove(path);
+    if (sidecar) {
+        with_suffix(path, sidecar, p, sizeof p);
+        sf_output_remove(p);
+    }
+}
+
+void sf_output_commit(const char *partial, const char *path, const char *sidecar)
+{
+    if (sidecar) {
+        char from[4200], to[4200];
+        with_suffix(partial, sidecar, from, sizeof from);
+        with_suffix(path, sidecar, to, sizeof to);
+        if (rename(from, to) != 0)
+            sf_die(__FILE__, __LINE__, "rename", "%s -> %s: %s", from, to, strerror(errno));
+    }
     char dir[4096];
     const char *base;
     if (sf_split_path(path, dir, sizeof dir, &base) != 0)

@@ -167,7 +167,7 @@ static void check_claimed(sf_job *job)
  * its name. Returns the new file's inode (0 for a directory store). */
 static ino_t fresh_partial(const sf_job *job)
 {
-    sf_output_remove(job->partial);
+    sf_output_discard(job->partial, job->be->sidecar);
     sf_output_remove(job->record);
     if (job->be->directory)
         return 0;
@@ -224,6 +224,13 @@ static void check_partial(const sf_job *job)
     char why[SF_ERRLEN + 4096] = "";
     int ok = sf_inspect(job->be, job->partial, &got, o->shape[0], all, why, sizeof why) == 0;
     free(all);
+    uint64_t *digest = sf_xmalloc(o->shape[0] * sizeof *digest);
+    if (ok && job->be->get_digests(job->partial, o->shape[0], digest, why, sizeof why) != 0) {
+        ok = 0;
+        if (!why[0])
+            snprintf(why, sizeof why, "its slices' digests are missing");
+    }
+    free(digest);
     if (ok && sf_meta_differs(&got, &want))
         snprintf(why, sizeof why, "its metadata changed during the run (%s)",
                  sf_meta_differs(&got, &want));
@@ -294,6 +301,18 @@ static sf_agreement one_unit(run_state *rs, uint64_t i, sf_rank_stats *st)
     return a;
 }
 
+/* Every slice's digest, into the file: each rank holds its own slices' (and a resume's earlier
+ * ones), and one OR gives every rank the whole table. */
+static void store_digests(sf_job *job, run_state *rs)
+{
+    const uint64_t Z = job->opt->shape[0];
+    uint64_t *all = sf_xmalloc(Z * sizeof *all);
+    memcpy(all, rs->pr.digest, Z * sizeof *all);
+    sf_collective_long(SF_ALLREDUCE, all, NULL, Z, MPI_UINT64_T, MPI_BOR, 0, sf_comm());
+    job->be->put_digests(rs->h, all);
+    free(all);
+}
+
 /* This rank's share and its stats' fixed part. */
 static void plan(run_state *rs, sf_rank_stats *st)
 {
@@ -328,7 +347,7 @@ static int commit(sf_job *job, sf_verify_result *verify)
     }
     sf_fault_point("commit");
     if (sf_rank() == 0) {
-        sf_output_commit(job->partial, job->path);
+        sf_output_commit(job->partial, job->path, job->be->sidecar);
         sf_fault_point("committed");
         sf_output_remove(job->record);
         sf_fsync_parent(job->record);
@@ -381,6 +400,8 @@ static sf_agreement run_units(run_state *rs, const sf_target *target, sf_rank_st
     sf_pipeline_finish(rs->pipe, &st->t_gen, &st->t_wait);
     double tc = sf_clock();
     sf_writeback_close(rs->wb);
+    if (job->path && !a.stop)
+        store_digests(job, rs);
     job->be->close(rs->h);
     st->t_close = sf_clock() - tc;
     SF_MPI_CHECK(MPI_Barrier(sf_comm()));

@@ -30,6 +30,86 @@ static uint64_t compare_unit(const char *got, const char *want, const sf_unit *u
     return mism;
 }
 
+/* What one rank checks as it reads: values against the generator, slices against digests. */
+typedef struct {
+    const sf_file_meta *meta;
+    const uint64_t *digest; /* NULL: the file has none */
+    sf_digests *d;
+    unsigned char *bad;     /* Z flags: slices whose digest differs */
+    int values;             /* compare values with the generator */
+    char *want;
+    uint64_t mism, first, nvalues;
+} checker;
+
+static void check_unit(checker *c, const sf_unit *u, const char *got, size_t es)
+{
+    c->nvalues += u->nelem;
+    if (c->values) {
+        sf_fill_box(&c->meta->spec, c->meta->shape, &u->box, c->want);
+        c->mism += compare_unit(got, c->want, u, es, &c->first);
+    }
+    if (!c->digest)
+        return;
+    sf_digests_add(c->d, &u->box, got);
+    for (uint64_t z = u->done.z0; z < u->done.z0 + u->done.nz; z++)
+        c->bad[z] = sf_digests_table(c->d)[z] != c->digest[z];
+}
+
+/* Rank 0 reads the stored digests; every rank gets them (NULL when there are none). Returns 0,
+ * or -1 with a reason when they are malformed. */
+static int stored_digests(const sf_backend *be, const char *path, uint64_t Z, uint64_t **out,
+                          char *err, size_t errlen)
+{
+    uint64_t *d = sf_xcalloc(Z, sizeof *d);
+    struct {
+        int rc;
+        char err[512];
+    } r = {1, ""};
+    if (sf_rank() == 0)
+        r.rc = be->get_digests(path, Z, d, r.err, sizeof r.err);
+    SF_MPI_CHECK(MPI_Bcast(&r, (int)sizeof r, MPI_BYTE, 0, sf_comm()));
+    if (r.rc != 0) {
+        free(d);
+        *out = NULL;
+        snprintf(err, errlen, "%s", r.err);
+        return r.rc < 0 ? -1 : 0;
+    }
+    sf_collective_long(SF_BCAST, d, NULL, Z, MPI_UINT64_T, MPI_OP_NULL, 0, sf_comm());
+    *out = d;
+    return 0;
+}
+
+/* Whether this slabfill can regenerate the file's values: its generator, its value spec. */
+static int values_checkable(const sf_file_meta *m)
+{
+    return strcmp(m->generator, SF_GENERATOR) == 0 && strcmp(m->value_spec, SF_VALUE_SPEC) == 0
+           && m->spec.dist != SF_DIST_NONE;
+}
+
+/* The totals over ranks, into res. */
+static void gather(const checker *c, uint64_t Z, sf_verify_result *res)
+{
+    uint64_t mine[2] = {c->mism, c->nvalues}, sum[2], first = c->first;
+    SF_MPI_CHECK(MPI_Allreduce(mine, sum, 2, MPI_UINT64_T, MPI_SUM, sf_comm()));
+    SF_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &first, 1, MPI_UINT64_T, MPI_MIN, sf_comm()));
+    res->mismatches = sum[0];
+    res->values = sum[1];
+    if (res->mismatches) {
+        const uint64_t X = res->meta.shape[1], Y = res->meta.shape[2];
+        res->first[0] = first / (X * Y);
+        res->first[1] = first / Y % X;
+        res->first[2] = first % Y;
+    }
+    if (!c->digest)
+        return;
+    sf_collective_long(SF_ALLREDUCE, c->bad, NULL, Z, MPI_UNSIGNED_CHAR, MPI_MAX, 0, sf_comm());
+    for (uint64_t z = Z; z-- > 0;)
+        if (c->bad[z]) {
+            res->bad_slices++;
+            res->first_bad = z;
+        }
+}
+
 int sf_verify_file(const sf_backend *be, const char *path, uint64_t buffer, int shift,
                    sf_verify_result *res)
 {
@@ -43,43 +123,39 @@ int sf_verify_file(const sf_backend *be, const char *path, uint64_t buffer, int 
     double t0 = sf_clock();
     if (sf_inspect_bcast(sf_comm(), be, path, &res->meta, err, sizeof err) != 0)
         return sf_error("cannot verify %s: %s", path, err);
-    if (strcmp(res->meta.generator, SF_GENERATOR) != 0)
-        return sf_error("cannot verify %s: its values were produced by '%s', and this slabfill "
-                        "can regenerate only its own generator's ('%s')", path,
-                        res->meta.generator, SF_GENERATOR);
-    if (strcmp(res->meta.value_spec, SF_VALUE_SPEC) != 0)
-        return sf_error("cannot verify %s: it was written under value spec '%s', and this "
-                        "slabfill generates '%s'", path, res->meta.value_spec, SF_VALUE_SPEC);
+    const uint64_t Z = res->meta.shape[0];
+    checker c = {.meta = &res->meta, .values = values_checkable(&res->meta), .first = UINT64_MAX};
+    if (stored_digests(be, path, Z, (uint64_t **)&c.digest, err, sizeof err) != 0)
+        return sf_error("cannot verify %s: %s", path, err);
+    if (!c.values && !c.digest) {
+        return sf_error("cannot verify %s: it holds no digests, and its values (generator "
+                        "'%s', value spec '%s') are not ones this slabfill makes ('%s', '%s')",
+                        path, res->meta.generator, res->meta.value_spec, SF_GENERATOR,
+                        SF_VALUE_SPEC);
+    }
     void *h = be->open_read(sf_comm(), path, &res->meta);
-    const sf_value_spec *spec = &res->meta.spec;
-    const size_t es = sf_dtype_size(spec->dtype);
+    const size_t es = sf_dtype_size(res->meta.spec.dtype);
     sf_plan plan = sf_plan_make(res->meta.shape, es, 1, buffer, NULL, nranks,
                                 (rank + shift) % nranks);
     char *got = sf_xaligned(plan.nunits ? plan.unit_elems * es : 0);
-    char *want = sf_xaligned(plan.nunits ? plan.unit_elems * es : 0);
-    uint64_t mism = 0, first = UINT64_MAX, values = 0;
+    c.want = c.values ? sf_xaligned(plan.nunits ? plan.unit_elems * es : 0) : NULL;
+    c.d = sf_digests_new(res->meta.shape, es);
+    c.bad = sf_xcalloc(Z, 1);
     for (uint64_t i = 0; i < plan.ncalls; i++) {
         sf_unit u = sf_plan_unit(&plan, i);
         be->read(h, &u, got);
-        sf_fill_box(spec, res->meta.shape, &u.box, want);
-        values += u.nelem;
-        mism += compare_unit(got, want, &u, es, &first);
+        check_unit(&c, &u, got, es);
     }
-    sf_plan_free(&plan);
-    free(got);
-    free(want);
     be->close_read(h);
-    uint64_t mine[2] = {mism, values}, sum[2];
-    SF_MPI_CHECK(MPI_Allreduce(mine, sum, 2, MPI_UINT64_T, MPI_SUM, sf_comm()));
-    SF_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &first, 1, MPI_UINT64_T, MPI_MIN, sf_comm()));
-    res->mismatches = sum[0];
-    res->values = sum[1];
-    if (res->mismatches) {
-        const uint64_t X = res->meta.shape[1], Y = res->meta.shape[2];
-        res->first[0] = first / (X * Y);
-        res->first[1] = first / Y % X;
-        res->first[2] = first % Y;
-    }
+    gather(&c, Z, res);
+    res->values_checked = c.values;
+    res->digests_checked = c.digest != NULL;
+    sf_plan_free(&plan);
+    sf_digests_free(c.d);
+    free(c.bad);
+    free((void *)c.digest);
+    free(got);
+    free(c.want);
     res->seconds = sf_clock() - t0;
     return 0;
 }

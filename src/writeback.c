@@ -26,7 +26,7 @@
 
 /* Ranges written out but not yet waited for, oldest first. Besides the newest, up to
  * SF_WB_UNITS units or SF_WB_WINDOW bytes, whichever is less, stay in flight: one unit alone
- * leaves the disk idle while the next is generated and copied (README, Performance, has the
+ * leaves the disk idle while the next is generated and copied (docs/performance.md has the
  * measurement). */
 #define SF_WB_MAX 64
 #define SF_WB_UNITS 4

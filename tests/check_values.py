@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""check_values.py - an independent reader: re-implements the README's RNG spec in numpy, reads a
+"""check_values.py - an independent reader: re-implements docs/rng-spec.md in numpy, reads a
 slabfill file with its format's own Python library (h5py for .h5, netCDF4 for .nc, numpy.load
-for .npy, zarr for .zarr) and compares every value.
+for .npy, zarr for .zarr) and compares every value. It also reads the slices' stored digests
+(slice_xxh3, or NAME.npy.xxh3 beside a .npy file) and recomputes each one with python3-xxhash.
 
 It shares no code with slabfill. Its own Philox is first checked against the Random123 Known
 Answer Tests in tests/data, so a pass means both implementations agree with the published
@@ -17,6 +18,11 @@ import os
 import sys
 
 import numpy as np
+
+try:
+    import xxhash
+except ImportError as e:
+    sys.exit(f"check_values.py: {e}: install python3-xxhash (scripts/install-deps does)")
 
 MASK = np.uint64(0xFFFFFFFF)
 M0, M1 = np.uint64(0xD2511F53), np.uint64(0xCD9E8D57)
@@ -122,6 +128,28 @@ def open_array(path):
     return d, meta
 
 
+def stored_digests(path, Z):
+    """The Z digests stored with a file, read by the format's own library, as uint64."""
+    if path.endswith(".h5"):
+        import h5py
+        with h5py.File(path, "r") as f:
+            return np.asarray(f["slice_xxh3"][...], dtype=np.uint64)
+    if path.endswith(".nc"):
+        import netCDF4
+        with netCDF4.Dataset(path) as f:
+            v = f["slice_xxh3"]
+            v.set_auto_maskandscale(False)
+            return np.asarray(v[...], dtype=np.uint64)
+    if path.endswith(".zarr"):
+        import zarr
+        return np.asarray(zarr.open(path, mode="r")["slice_xxh3"][...], dtype=np.uint64)
+    with open(path + ".xxh3") as f:
+        lines = f.read().split("\n")
+    if lines[:2] != ["slabfill-digests 1", f"xxh3-64 {Z}"] or len(lines) != Z + 3 or lines[-1]:
+        raise SystemExit(f"FAIL {path}.xxh3: not a digest file for {Z} slices")
+    return np.array([int(h, 16) for h in lines[2:-1]], dtype=np.uint64)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("file")
@@ -153,6 +181,10 @@ def main():
 
     other = open_array(args.same_as)[0] if args.same_as else None
     Z, X, Y = shape
+    digests = stored_digests(args.file, Z)
+    if digests.shape != (Z,):
+        print(f"FAIL {args.file}: {digests.shape} digests stored, not ({Z},)")
+        return 1
     plane = X * Y
     step = max(1, (1 << 22) // plane)
     inexact = 0
@@ -174,6 +206,13 @@ def main():
                   f"at (z={z}, x={x}, y={y}): file {got[i - z0 * plane]!r}, "
                   f"spec {want[i - z0 * plane]!r}")
             return 1
+        le = got.astype(got.dtype.newbyteorder("<"), copy=False).reshape(z1 - z0, plane)
+        for z in range(z0, z1):
+            h = xxhash.xxh3_64_intdigest(le[z - z0].tobytes())
+            if h != int(digests[z]):
+                print(f"FAIL {args.file}: slice {z}'s stored digest is {int(digests[z]):016x}, "
+                      f"its bytes' XXH3-64 is {h:016x}")
+                return 1
         if other is not None:
             o = np.asarray(other[z0:z1]).reshape(-1)
             if o.dtype != got.dtype or o.tobytes() != got.tobytes():
@@ -182,6 +221,7 @@ def main():
     n = Z * X * Y
     print(f"ok {args.file}: {n} values of {dtype} {dist} seed {seed} match the spec"
           + (f" ({inexact} within tolerance, the rest exact)" if dist == "normal" else " exactly")
+          + f", and its {Z} stored slice digests are their XXH3-64"
           + (f"; bit-identical to {args.same_as}" if args.same_as else ""))
     return 0
 

@@ -182,7 +182,7 @@ verdict first-job-finishes-intact $?
 # done); the file is always the reference's.
 st=0
 for i in 1 2 3 4 5; do
-    rm -f out.npy
+    rm -f out.npy out.npy.xxh3
     mpi 2 -q "${J[@]}" -o out.npy 2>b1.err &
     p1=$!
     mpi 2 -q "${J[@]}" -o out.npy 2>b2.err &
@@ -195,7 +195,7 @@ for i in 1 2 3 4 5; do
 done
 verdict two-jobs-started-together-one-wins-file-intact $st "exits $r1 $r2: $(cat b1.err b2.err)"
 # A job killed with SIGKILL leaves its lock file, but no lock: the next --resume takes over.
-rm -f out.npy
+rm -f out.npy out.npy.xxh3
 faulty 2 unit:3 "${J[@]}" -o out.npy
 [ -e .out.npy.lock ] && resumed "" 2 npy "${J[@]}"
 verdict stale-lock-of-killed-job-taken-over-by-resume $?
@@ -207,12 +207,13 @@ cd "$SCRATCH" || exit 1
 mkdir -m 1777 shared && cd shared || exit 1
 echo "precious, 15 b" >../victim && chmod 600 ../victim
 V=$(cksum <../victim)
-plant() { # plant NAME: NAME -> ../victim, owned by nobody where we can be root
-    if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
-        setpriv --reuid=nobody --regid=nogroup --clear-groups ln -s "$SCRATCH/victim" "$1"
-    else
-        ln -s "$SCRATCH/victim" "$1"
-    fi
+plant() { # plant NAME: NAME -> ../victim, owned by nobody where we are root
+    # chown -h, not ln run as nobody: nobody may not be able to run anything here (a root
+    # directory of mode 0700, as in a chroot made by mktemp -d), and a plant that silently
+    # failed would test nothing.
+    ln -s "$SCRATCH/victim" "$1" || return 1
+    if [ "$(id -u)" = 0 ]; then chown -h 65534:65534 "$1" || return 1; fi
+    [ -L "$1" ] || { echo "faults_test: could not plant the link $1" >&2; return 1; }
 }
 P=(--backend hdf5 --shape "$SH")
 for name in .out.h5.partial .out.h5.partial.progress .out.h5.partial.progress.tmp .out.h5.lock; do
@@ -230,8 +231,8 @@ done
 # what it points to) and the run goes on.
 for name in .out.h5.partial .out.h5.partial.progress .out.h5.partial.progress.tmp; do
     rm -rf .out.h5* out.h5
-    plant "$name"
-    out=$(mpi 2 -q "${P[@]}" -o out.h5 --force 2>&1) && [ "$V" = "$(cksum <../victim)" ] &&
+    plant "$name" && out=$(mpi 2 -q "${P[@]}" -o out.h5 --force 2>&1) &&
+        [ ! -L "$name" ] && [ "$V" = "$(cksum <../victim)" ] &&
         same out.h5 ../ref.h5
     verdict "planted-link-$name-force-removes-link-victim-intact" $? "$out"
 done

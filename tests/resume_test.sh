@@ -2,7 +2,7 @@
 # resume_test.sh - never lose data: signals stop cleanly and --resume finishes on another rank
 # count; SIGKILL early, midway and late leaves no file under the final name and --resume
 # completes it exactly; verify names a flipped byte; a full disk, a removed or read-only output
-# directory and a slice over 2 GiB behave as README.md promises.
+# directory and a slice over 2 GiB behave as docs/guarantees.md promises.
 . "$(dirname "$0")/lib.sh"
 cd "$SCRATCH" || exit 1
 SH=120x500x500  # 120 slices of 1 MB: long enough to interrupt, quick to finish

@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # xarray_test.sh - every file opens by name where the article's readers go: xarray sees
-# data(z, x, y) with the values of the format's own library (tests/xarray_check.py), and netCDF-C's
-# ncdump -h names the dimensions z, x, y in .h5 (netCDF-4 through HDF5 dimension scales), .nc and
-# .zarr (NCZarr), with the same typed attributes in all three. At 1 rank in float32 and 3 ranks in
+# data(z, x, y) with the values of the format's own library and the coordinate slice_xxh3(z)
+# (tests/xarray_check.py), and netCDF-C's ncdump -h names the dimensions z, x, y in .h5 (netCDF-4
+# through HDF5 dimension scales), .nc and .zarr (NCZarr), with the same typed attributes and the
+# same digests variable in all three. At 1 rank in float32 and 3 ranks in
 # float64. Y = 301 is too large for the byte that NCZarr, left to itself, would make of the shape
 # attribute [13, 37, 301] from its first element: the store must say its attributes' types.
 . "$(dirname "$0")/lib.sh"
 cd "$SCRATCH" || exit 1
 Z=13 X=37 Y=301
 
-# header FILE: ncdump -h from the dimensions to data's last attribute (the .nc file alone has a
-# global title), one line each.
-header() { ncdump -h "$1" | sed -n '/^dimensions:/,/slabfill_version/p' | tr -d '\t'; }
+# header FILE: ncdump -h from the dimensions to the digests' last attribute, one line each: data
+# with its attributes, then slice_xxh3(z) (the .nc file alone has a global title after them).
+header() { ncdump -h "$1" | sed -n '/^dimensions:/,/slice_xxh3:long_name/p' | tr -d '\t'; }
 
 for run in "1 float32 normal" "3 float64 uniform"; do
     read -r p dt di <<<"$run"

@@ -89,14 +89,14 @@ static void commits(void)
 {
     put(at(".new.h5.partial"), "new");
     put(at("new.h5"), "old");
-    sf_output_commit(at(".new.h5.partial"), at("new.h5"));
+    sf_output_commit(at(".new.h5.partial"), at("new.h5"), NULL);
     struct stat st;
     sf_test(holds(at("new.h5"), "new") && lstat(at(".new.h5.partial"), &st) != 0,
             "commit-replaces-a-file", "not replaced");
     put(at("victim"), "victim");
     int made = symlink(at("victim"), at("linked.h5")) == 0;
     put(at(".linked.h5.partial"), "data");
-    sf_output_commit(at(".linked.h5.partial"), at("linked.h5"));
+    sf_output_commit(at(".linked.h5.partial"), at("linked.h5"), NULL);
     sf_test(made && holds(at("victim"), "victim") && lstat(at("linked.h5"), &st) == 0 &&
                 S_ISREG(st.st_mode) && holds(at("linked.h5"), "data"),
             "commit-replaces-a-link-not-its-target", "the victim changed");
@@ -105,10 +105,34 @@ static void commits(void)
     mkdir(at(".st.zarr.partial"), 0700);
     put(at(".st.zarr.partial/.zgroup"), "new");
     mkdir(at(".st.zarr.old"), 0700); /* a user's own directory of that name */
-    sf_output_commit(at(".st.zarr.partial"), at("st.zarr"));
+    sf_output_commit(at(".st.zarr.partial"), at("st.zarr"), NULL);
     sf_test(holds(at("st.zarr/.zgroup"), "new") && lstat(at(".st.zarr.partial"), &st) != 0 &&
                 lstat(at(".st.zarr.old"), &st) == 0, "commit-swaps-a-store-leaves-users-dirs",
             "not swapped");
+}
+
+/* A .npy's digests live in a sidecar that is checked, committed and discarded with it. */
+static void sidecars(void)
+{
+    char err[SF_ERRLEN + 4096];
+    struct stat st;
+    put(at(".sc.npy.partial"), "values");
+    put(at(".sc.npy.partial.xxh3"), "digests");
+    put(at("sc.npy.xxh3"), "old digests");
+    sf_test(sf_output_check_sidecar(at("sc.npy"), ".xxh3", 0, err, sizeof err) == SF_EXIT_USAGE
+                && strstr(err, "sc.npy.xxh3"), "sidecar-present-refused", err);
+    sf_test(sf_output_check_sidecar(at("sc.npy"), ".xxh3", 1, err, sizeof err) == 0,
+            "sidecar-present-force-accepted", err);
+    sf_output_commit(at(".sc.npy.partial"), at("sc.npy"), ".xxh3");
+    sf_test(holds(at("sc.npy"), "values") && holds(at("sc.npy.xxh3"), "digests") &&
+                lstat(at(".sc.npy.partial.xxh3"), &st) != 0,
+            "commit-renames-the-sidecar-too", "not renamed");
+    int made = symlink(at("victim"), at("ln.npy.xxh3")) == 0;
+    sf_test(made && sf_output_check_sidecar(at("ln.npy"), ".xxh3", 0, err, sizeof err) ==
+                SF_EXIT_USAGE, "sidecar-link-counts-as-present", "accepted");
+    sf_output_discard(at("sc.npy"), ".xxh3");
+    sf_test(lstat(at("sc.npy"), &st) != 0 && lstat(at("sc.npy.xxh3"), &st) != 0,
+            "discard-removes-the-sidecar-too", "left");
 }
 
 static void locks(void)
@@ -156,6 +180,7 @@ int main(void)
     names();
     checks();
     commits();
+    sidecars();
     locks();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

@@ -34,7 +34,7 @@ CFLAGS ?= -O2 -g -Wall -Wextra -Wshadow
 # multiply-adds by default, unlike in gnu11), -ffp-contract=off said outright, and
 # -fno-fast-math, which undoes a user's -ffast-math, -Ofast or -funsafe-math-optimizations
 # (reassociation, finite-only and reciprocal math would all change the values).
-override SF_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -ffp-contract=off -fno-fast-math \
+override SF_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -ffp-contract=off -fno-fast-math -fPIC \
           -DSF_HAVE_HDF5=$(HDF5) -DSF_HAVE_PNETCDF=$(PNETCDF) -Iinclude $(PKG_CFLAGS)
 override SF_LDFLAGS =
 override SF_LDLIBS = $(if $(filter 1,$(HDF5)),$(HDF5_HL)) $(PKG_LIBS) -lm -lpthread
@@ -55,7 +55,7 @@ LIB_SRC = src/error.c $(VALUES_SRC) src/cli.c src/parse.c src/plan.c src/measure
           src/files.c src/meta.c src/json.c src/lock.c src/digest.c \
           src/summary.c src/pipeline.c src/progress.c src/writeback.c src/job.c src/run.c \
           src/comm.c src/control.c src/policy.c \
-          src/verify.c src/compare.c \
+          src/verify.c src/compare.c src/write.c src/slabfill.c \
           src/report.c \
           src/backends.c src/backend_mpiio.c src/backend_zarr.c src/backend_memory.c \
           src/backend_null.c src/backend_hdf5.c src/backend_pnetcdf.c
@@ -65,7 +65,15 @@ TESTS = tests/philox_test tests/values_test tests/plan_test tests/options_test \
         tests/readers_test tests/output_test tests/slabfill-scalar tests/slabfill-faults tests/fill_dump \
         tests/fill_dump-aarch64
 
-all: slabfill
+# The version, from the one place it is written (the public header).
+VERSION := $(shell sed -n 's/^\#define SLABFILL_VERSION "\(.*\)"/\1/p' include/slabfill.h)
+# A shared library where the platform has the GNU/ELF way of making one (Linux, BSDs); on
+# macOS the static library alone.
+SHARED ?= $(if $(filter Darwin,$(shell uname -s)),0,1)
+SHLIB = libslabfill.so.$(VERSION)
+EXAMPLES = examples/seed_loop examples/diffusion
+
+all: slabfill libslabfill.a $(if $(filter 1,$(SHARED)),$(SHLIB))
 
 slabfill: src/main.o libslabfill.a
 	$(CC) $(LDFLAGS) $(SF_LDFLAGS) -o $@ src/main.o libslabfill.a $(LDLIBS) $(SF_LDLIBS)
@@ -74,6 +82,17 @@ slabfill: src/main.o libslabfill.a
 libslabfill.a: $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIB_OBJ)
+
+# Every library object is position-independent, so that one set makes both libraries.
+$(SHLIB): $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,libslabfill.so.$(firstword $(subst ., ,$(VERSION))) \
+	    $(LDFLAGS) $(SF_LDFLAGS) -o $@ $(LIB_OBJ) $(LDLIBS) $(SF_LDLIBS)
+
+# The examples of docs/library.md, built against this tree's library.
+examples: $(EXAMPLES)
+examples/%: examples/%.c examples/example_args.h libslabfill.a include/*.h
+	$(CC) $(CFLAGS) $(SF_CFLAGS) $(LDFLAGS) $(SF_LDFLAGS) -o $@ $< libslabfill.a $(LDLIBS) \
+	    $(SF_LDLIBS)
 
 # Everything is rebuilt when the flags change (SIMD, SANITIZE, CFLAGS, ...), never mixed.
 FLAGS_ID = $(CC) $(CFLAGS) $(SF_CFLAGS) $(LDFLAGS) $(SF_LDFLAGS) $(LDLIBS) SIMD=$(SIMD)
@@ -107,6 +126,12 @@ tests/faults/%.o: src/%.c include/*.h .flags
 	    -DSF_FAULT_INJECTION=1 -c -o $@ $<
 tests/slabfill-faults: $(FAULT_OBJ)
 	$(CC) $(LDFLAGS) $(SF_LDFLAGS) -o $@ $(FAULT_OBJ) $(LDLIBS) $(SF_LDLIBS)
+# The examples with them: tests/examples_test.sh kills them at an exact unit.
+LIB_FAULT_OBJ = $(filter-out tests/faults/main.o,$(FAULT_OBJ))
+EXAMPLE_FAULTS = $(EXAMPLES:examples/%=tests/%-faults)
+$(EXAMPLE_FAULTS): tests/%-faults: examples/%.c examples/example_args.h $(LIB_FAULT_OBJ)
+	$(CC) $(CFLAGS) $(SF_CFLAGS) $(LDFLAGS) $(SF_LDFLAGS) -o $@ $< $(LIB_FAULT_OBJ) $(LDLIBS) \
+	    $(SF_LDLIBS)
 
 # The value kernels alone, without MPI: tests/fill_dump prints sf_fill's bytes for a few ranges.
 # tests/cross_test.sh compares this build's (slabfill's own value objects, each kernel) with an
@@ -141,7 +166,7 @@ else
 run: slabfill
 	$(MPIRUN) -n $(NP) ./slabfill $(RUN_ARGS)
 
-check: slabfill $(TESTS)
+check: slabfill $(TESTS) $(EXAMPLES) $(EXAMPLE_FAULTS) tests/library_test
 	@MPIRUN="$(MPIRUN)" PYTHON="$(PYTHON)" SANITIZE="$(SANITIZE)" tests/run
 
 # The jobs/ scripts on a real single-host Slurm (tests/slurm_test.sh); SLURM_TESTS=skip skips.
@@ -181,13 +206,26 @@ tests/fuzz_options: tests/fuzz_options.c $(LIB_SRC) include/*.h
 tests/fuzz_readers: tests/fuzz_readers.c $(LIB_SRC) include/*.h
 	clang $(FUZZ_CFLAGS) -o $@ tests/fuzz_readers.c $(LIB_SRC) $(SF_LDLIBS)
 
-install: slabfill
-	install -d $(DESTDIR)$(PREFIX)/bin
+# The program, and the library as a user's build finds it: the header, the libraries and
+# pkg-config's slabfill.pc (tests/install_test.sh builds an example against a DESTDIR install).
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include \
+	    $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 755 slabfill $(DESTDIR)$(PREFIX)/bin/slabfill
+	install -m 644 include/slabfill.h $(DESTDIR)$(PREFIX)/include/slabfill.h
+	install -m 644 libslabfill.a $(DESTDIR)$(PREFIX)/lib/libslabfill.a
+	sed -e 's|@VERSION@|$(VERSION)|' -e 's|@REQUIRES@|$(PKGS)|' \
+	    -e 's|@LIBS@|$(if $(filter 1,$(HDF5)),$(HDF5_HL)) -lm -lpthread|' slabfill.pc.in \
+	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/slabfill.pc
+ifeq ($(SHARED),1)
+	install -m 755 $(SHLIB) $(DESTDIR)$(PREFIX)/lib/$(SHLIB)
+	ln -sf $(SHLIB) $(DESTDIR)$(PREFIX)/lib/libslabfill.so.$(firstword $(subst ., ,$(VERSION)))
+	ln -sf $(SHLIB) $(DESTDIR)$(PREFIX)/lib/libslabfill.so
+endif
 
 clean:
-	rm -f slabfill libslabfill.a src/*.o $(TESTS) tests/*.o tests/fuzz_options tests/fuzz_readers \
-	    .flags
+	rm -f slabfill libslabfill.a libslabfill.so.* src/*.o $(TESTS) tests/*.o \
+	    tests/fuzz_options tests/fuzz_readers $(EXAMPLE_FAULTS) $(EXAMPLES) .flags
 	rm -rf tests/faults
 
-.PHONY: all deps run check check-slurm lint fuzz bench install clean FORCE
+.PHONY: all deps run check check-slurm lint fuzz bench install clean examples FORCE

@@ -32,6 +32,13 @@ typedef struct {
 int sf_verify_file(const sf_backend *be, const char *path, uint64_t buffer, int shift,
                    sf_verify_result *res);
 
+/* Contract: collective over sf_comm(). "slabfill verify PATH": the format from PATH's name, a
+ * link the user made followed (nothing inside it is), then sf_verify_file with shift 0 and
+ * buffer (0: the default). Returns 0 with *be and res filled, or SF_EXIT_USAGE after saying
+ * why PATH cannot be checked. */
+int sf_verify_path(const char *path, uint64_t buffer, const sf_backend **be,
+                   sf_verify_result *res);
+
 /* Contract: collective over sf_comm(). Reads back, in parallel and in units of at most
  * buffer bytes, every slice flagged in claimed (meta->shape[0] flags, the same on every rank)
  * of the file at path, which rank 0 has inspected as holding them, and compares each slice's

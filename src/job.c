@@ -243,6 +243,9 @@ void sf_job_describe(const sf_job *job, sf_run_info *info)
     SF_MPI_CHECK(MPI_Comm_size(sf_comm(), &info->nranks));
     snprintf(info->overlap_why, sizeof info->overlap_why, "%s", job->overlap_why);
     snprintf(info->stream_why, sizeof info->stream_why, "%s", job->stream_why);
+    snprintf(info->producer, sizeof info->producer, "%s", job->meta.generator);
+    snprintf(info->producer_version, sizeof info->producer_version, "%s",
+             job->meta.value_spec);
 }
 
 void sf_job_release(sf_job *job)

@@ -36,43 +36,12 @@
 #include "sf_backend.h"
 #include "sf_compare.h"
 #include "sf_error.h"
-#include "sf_job.h"
 #include "sf_options.h"
 #include "sf_output.h"
 #include "sf_report.h"
 #include "sf_summary.h"
 #include "sf_version.h"
-
-/* The backends built in, as a list for messages. */
-static const char *backend_names(char *buf, size_t len)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    for (int i = 0; sf_backends[i] && used < len; i++)
-        if (!sf_backends[i]->missing)
-            used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
-                                     sf_backends[i]->name);
-    return buf;
-}
-
-/* The backend --backend names (or the default); NULL with an exit status in *rc after saying
- * why not. */
-static const sf_backend *choose_backend(const sf_options *opt, int *rc)
-{
-    char names[256];
-    const sf_backend *be = opt->backend ? sf_backend_find(opt->backend) : sf_backend_default();
-    if (!be) {
-        *rc = sf_error("unknown --backend '%s'; accepted: %s", opt->backend,
-                       backend_names(names, sizeof names));
-        return NULL;
-    }
-    if (be->missing) {
-        *rc = sf_error("backend %s was not built in (this build used make %s); built in: %s",
-                       be->name, be->missing, backend_names(names, sizeof names));
-        return NULL;
-    }
-    return be;
-}
+#include "sf_write.h"
 
 /* verify's report: two lines of text, or one record. */
 /* verify's table: what the file is, then what was checked and what differed. */
@@ -151,65 +120,22 @@ static void print_verify(const sf_options *opt, const char *backend, const sf_ve
     sf_record_free(&r);
 }
 
-/* "slabfill verify FILE": exit 0 when every value matches, 1 on any mismatch, 2 when FILE is
- * not a complete slabfill file. */
+/* "slabfill verify FILE": exit 0 when every value and slice matches, 1 on any difference, 2
+ * when FILE is not a complete slabfill file. */
 static int verify_command(const sf_options *opt)
 {
-    const sf_backend *be = sf_backend_for_path(opt->verify_path);
-    if (be && be->missing)
-        return sf_error("cannot verify '%s': its backend %s was not built in (this build used "
-                        "make %s)", opt->verify_path, be->name, be->missing);
-    if (!be)
-        return sf_error("cannot tell the format of '%s'; accepted: a .h5, .nc, .npy or .zarr "
-                        "file written by slabfill", opt->verify_path);
-    /* The user's own link to a file is theirs to follow: then the real path is used, and
-     * nothing below follows a link. */
-    char real[PATH_MAX];
-    struct stat st;
-    if (lstat(opt->verify_path, &st) != 0)
-        return sf_error("cannot verify '%s': %s", opt->verify_path, strerror(errno));
-    const char *path = opt->verify_path;
-    if (S_ISLNK(st.st_mode)) {
-        if (!realpath(opt->verify_path, real) || lstat(real, &st) != 0)
-            return sf_error("cannot verify '%s': %s", opt->verify_path, strerror(errno));
-        path = real;
-    }
-    if (!(be->directory ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode)))
-        return sf_error("cannot verify '%s': it is not a %s; accepted: a file written by "
-                        "slabfill", opt->verify_path,
-                        be->directory ? "directory" : "regular file");
-    if (be->mpiio && strlen(path) > SF_MPIIO_PATH_MAX)
-        return sf_error("cannot verify '%s': its path is %zu characters, and MPI-IO in Open "
-                        "MPI 4 opens at most %d; use a shorter or relative path",
-                        opt->verify_path, strlen(path), SF_MPIIO_PATH_MAX);
+    const sf_backend *be;
     sf_verify_result v;
-    int rc = sf_verify_file(be, path, opt->buffer, 0, &v);
+    int rc = sf_verify_path(opt->verify_path, opt->buffer, &be, &v);
     if (rc)
         return rc;
     int nranks;
-    SF_MPI_CHECK(MPI_Comm_size(MPI_COMM_WORLD, &nranks));
+    SF_MPI_CHECK(MPI_Comm_size(sf_comm(), &nranks));
     if (sf_rank() == 0 && opt->verbosity >= 0) {
         print_verify(opt, be->name, &v, nranks);
         fflush(stdout);
     }
     return v.mismatches || v.bad_slices ? SF_EXIT_FAILURE : SF_EXIT_OK;
-}
-
-/* The output path: -o, or "slab" and the backend's extension. An exit status when the options
- * ask a backend without a file for one. */
-static int output_path(const sf_options *opt, const sf_backend *be, char *path, size_t len)
-{
-    if (!be->extension && (opt->output || opt->resume || opt->verify))
-        return sf_error("backend %s writes no file; -o, --resume and --verify do not apply",
-                        be->name);
-    if (be->extension && opt->output && strlen(opt->output) >= len)
-        return sf_error("output path is %zu characters; accepted: fewer than %zu",
-                        strlen(opt->output), len);
-    if (be->extension && opt->output)
-        snprintf(path, len, "%s", opt->output);
-    else if (be->extension)
-        snprintf(path, len, "slab%s", be->extension);
-    return 0;
 }
 
 /* --summary-file's directory must exist and be writable; appending to the file is fine. */
@@ -221,51 +147,43 @@ static int check_summary_file(const sf_options *opt)
         return 0;
     if (sf_rank() == 0)
         bad = sf_output_check(opt->summary_file, 0, 0, 1, 1, why, sizeof why);
-    SF_MPI_CHECK(MPI_Bcast(&bad, 1, MPI_INT, 0, MPI_COMM_WORLD));
+    SF_MPI_CHECK(MPI_Bcast(&bad, 1, MPI_INT, 0, sf_comm()));
     return bad ? sf_error("--summary-file: %s", why) : 0;
 }
 
 /* What follows a run: the verify verdict, the summary, the summary file's record. */
-static void after_run(const sf_options *opt, const sf_job *job, const sf_run_info *info,
-                      const sf_rank_stats *st, const sf_verify_result *v, int rc)
+static void after_run(const sf_write_run *run, int rc)
 {
-    sf_rank_stats *all = sf_summary_gather(st, info->nranks);
+    const sf_options *opt = &run->opt;
+    const sf_verify_result *v = &run->verify;
     if (rc == SF_EXIT_FAILURE && sf_rank() == 0) /* only verification returns this */
-        fprintf(stderr, "slabfill: verify found %llu mismatching values, the first at (z=%llu, "
-                "x=%llu, y=%llu); the data stays under its partial name, not %s\n",
-                (unsigned long long)v->mismatches, (unsigned long long)v->first[0],
-                (unsigned long long)v->first[1], (unsigned long long)v->first[2], job->path);
-    if (all && opt->verbosity >= 0 && rc == SF_EXIT_OK && !job->complete)
-        sf_summary_print(stdout, info, all);
-    if (all && opt->summary_file && rc == SF_EXIT_OK && !job->complete) {
-        sf_totals t = sf_summary_totals(info, all);
-        sf_summary_append(opt->summary_file, info, &t);
+        fprintf(stderr, "slabfill: verify found %llu mismatching values (the first at z=%llu, "
+                "x=%llu, y=%llu) and %llu slices that differ from their digests; the data "
+                "stays under its partial name, not %s\n", (unsigned long long)v->mismatches,
+                (unsigned long long)v->first[0], (unsigned long long)v->first[1],
+                (unsigned long long)v->first[2], (unsigned long long)v->bad_slices, run->path);
+    if (!run->all || rc != SF_EXIT_OK || run->complete)
+        return;
+    if (opt->verbosity >= 0)
+        sf_summary_print(stdout, &run->info, run->all);
+    if (opt->summary_file) {
+        sf_totals t = sf_summary_totals(&run->info, run->all);
+        sf_summary_append(opt->summary_file, &run->info, &t);
     }
-    free(all);
 }
 
-/* One run of one backend: the default command. */
+/* One run of one backend with slabfill's own values: the default command. */
 static int run_command(const sf_options *opt)
 {
-    char path[4096];
-    int rc = 0;
-    const sf_backend *be = choose_backend(opt, &rc);
-    if (!be)
+    int rc = check_summary_file(opt);
+    if (rc)
         return rc;
-    if ((rc = output_path(opt, be, path, sizeof path)) != 0 ||
-        (rc = check_summary_file(opt)) != 0)
-        return rc;
-    sf_job job = sf_job_init(opt, be, be->extension ? path : NULL);
-    if ((rc = sf_job_prepare(&job)) != 0)
-        return rc;
-    sf_rank_stats st;
-    sf_verify_result v = {.values = 0};
-    rc = sf_job_run(&job, &st, &v);
-    sf_run_info info;
-    sf_job_describe(&job, &info);
-    info.verify = opt->verify ? &v : NULL;
-    sf_job_release(&job);
-    after_run(opt, &job, &info, &st, &v, rc);
+    sf_write_run *run = sf_xmalloc(sizeof *run);
+    rc = sf_write(opt, NULL, NULL, NULL, run);
+    if (run->info.nranks)
+        after_run(run, rc);
+    sf_write_free(run);
+    free(run);
     return rc;
 }
 

@@ -330,7 +330,9 @@ static void plan(run_state *rs, sf_rank_stats *st)
         st->nz += rs->plan.runs[k].nz;
     memcpy(st->host, host, sizeof st->host - 1); /* truncating long host names is fine here */
     st->unit_bytes = rs->plan.unit_elems * es;
-    snprintf(st->kernel, sizeof st->kernel, "%s", sf_kernel_name());
+    /* a user's producer runs none of slabfill's value kernels */
+    snprintf(st->kernel, sizeof st->kernel, "%s",
+             o->spec.dist == SF_DIST_NONE ? "none" : sf_kernel_name());
 }
 
 /* The end of a run that was not stopped: check, verify, rename. */
@@ -342,7 +344,7 @@ static int commit(sf_job *job, sf_verify_result *verify)
         if (sf_verify_file(job->be, job->partial, o->buffer, 1, verify) != 0)
             sf_die(__FILE__, __LINE__, "sf_verify_file", "%s cannot be read back",
                    job->partial);
-        if (verify->mismatches)
+        if (verify->mismatches || verify->bad_slices)
             return SF_EXIT_FAILURE;
     }
     sf_fault_point("commit");
@@ -367,15 +369,22 @@ static int already_complete(sf_job *job, sf_rank_stats *st)
     return SF_EXIT_OK;
 }
 
-static void report_stop(const sf_job *job, const progress *pr, int sig)
+static void report_stop(const sf_job *job, const progress *pr, const sf_agreement *a)
 {
     uint64_t n = 0, Z = job->opt->shape[0];
-    for (uint64_t z = 0; sf_rank() == 0 && z < Z; z++)
+    char by[64];
+    if (a->signal)
+        snprintf(by, sizeof by, "signal %d", a->signal);
+    else
+        snprintf(by, sizeof by, "the producer (code %d)", a->code);
+    for (uint64_t z = 0; job->path && sf_rank() == 0 && z < Z; z++)
         n += pr->all[z] != 0;
-    if (sf_rank() == 0)
-        fprintf(stderr, "slabfill: stopped by signal %d after %llu of %llu slices, all synced "
-                "and recorded in %s; run the same command with --resume to finish (exit status "
-                "%d)\n", sig, (unsigned long long)n, (unsigned long long)Z, job->record,
+    if (sf_rank() == 0 && !job->path)
+        fprintf(stderr, "slabfill: stopped by %s\n", by);
+    else if (sf_rank() == 0)
+        fprintf(stderr, "slabfill: stopped by %s after %llu of %llu slices, all synced and "
+                "recorded in %s; run the same command with --resume to finish (exit status "
+                "%d)\n", by, (unsigned long long)n, (unsigned long long)Z, job->record,
                 SF_EXIT_INTERRUPTED);
 }
 
@@ -431,8 +440,9 @@ int sf_job_run(sf_job *job, sf_rank_stats *st, sf_verify_result *verify)
                         .sync = !o->no_sync, .resume = job->done != NULL};
     sf_agreement a = run_units(&rs, &target, st);
     int status = a.stop ? SF_EXIT_INTERRUPTED : SF_EXIT_OK;
+    job->stop_code = a.code;
     if (a.stop)
-        report_stop(job, &rs.pr, a.signal);
+        report_stop(job, &rs.pr, &a);
     else if (job->path)
         status = commit(job, verify);
     st->t_total = sf_clock() - rs.ctl.t0;

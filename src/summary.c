@@ -82,9 +82,14 @@ static double gb(uint64_t b) { return (double)b / 1e9; }
 static void print_head(FILE *out, const sf_run_info *run, const sf_totals *t)
 {
     const sf_options *o = run->opt;
-    char arr[160];
-    fprintf(out, "slabfill %s: %s (0x%016" PRIx64 ")\n", SF_VERSION,
-            sf_report_array(o->shape, &o->spec, arr, sizeof arr), o->spec.seed);
+    char arr[160], sh[72];
+    if (o->spec.dist == SF_DIST_NONE) /* a user's producer: its name, not a distribution */
+        fprintf(out, "slabfill %s: %s %s from %s %s, seed %" PRIu64 "\n", SF_VERSION,
+                sf_report_shape(o->shape, sh, sizeof sh), sf_dtype_name(o->spec.dtype),
+                run->producer, run->producer_version, o->spec.seed);
+    else
+        fprintf(out, "slabfill %s: %s (0x%016" PRIx64 ")\n", SF_VERSION,
+                sf_report_array(o->shape, &o->spec, arr, sizeof arr), o->spec.seed);
     fprintf(out, "%d rank%s on %d host%s, backend %s, file ", run->nranks,
             run->nranks == 1 ? "" : "s", t->hosts, t->hosts == 1 ? "" : "s", run->backend);
     sf_report_text(out, run->file ? run->file : "(none)");
@@ -149,8 +154,12 @@ static void print_lines(FILE *out, const sf_run_info *run, const sf_totals *t)
     else
         sf_report_line(out, W, "File storage", "n/a");
     sf_report_line(out, W, "Bandwidth", "%.3f GB/s", t->gbps);
-    sf_report_line(out, W, "Generation", "%.3f GB/s (all ranks' bytes / slowest rank's "
-                   "generate time), kernel %s", t->gen_gbps, t->kernel);
+    if (run->opt->spec.dist == SF_DIST_NONE)
+        sf_report_line(out, W, "Generation", "%.3f GB/s (all ranks' bytes / slowest rank's "
+                       "time in the producer, %s)", t->gen_gbps, run->producer);
+    else
+        sf_report_line(out, W, "Generation", "%.3f GB/s (all ranks' bytes / slowest rank's "
+                       "generate time), kernel %s", t->gen_gbps, t->kernel);
     if (run->overlap_used)
         sf_report_line(out, W, "Overlap", "on (%s): %.0f%% of generation ran behind I/O (worst "
                        "rank), the writer waited %.2f s for values", run->overlap_why,
@@ -198,6 +207,8 @@ static void fields_run(sf_record *r, const sf_run_info *run, const sf_totals *t)
     sf_record_number(r, "shape_y", "%" PRIu64, o->shape[2]);
     sf_record_text(r, "dtype", "%s", sf_dtype_name(o->spec.dtype));
     sf_record_text(r, "dist", "%s", sf_dist_name(o->spec.dist));
+    sf_record_text(r, "producer", "%s", run->producer);
+    sf_record_text(r, "producer_version", "%s", run->producer_version);
     /* a string: JSON numbers lose 64-bit precision */
     sf_record_text(r, "seed", "%" PRIu64, o->spec.seed);
     sf_record_number(r, "ranks", "%d", run->nranks);

@@ -1,6 +1,12 @@
-/* verify.c - reading a file back in parallel, in units no larger than the buffer: every value
- * against the generator (verify), or every claimed slice against its digest (resume). */
+/* verify.c - reading a file back in parallel, in units no larger than the buffer: every slice
+ * against its stored digest and, for slabfill's own values, every value against the generator
+ * (verify); or every claimed slice against its recorded digest (resume). */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "sf_verify.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <sys/stat.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +17,8 @@
 #include "sf_error.h"
 #include "sf_fault.h"
 #include "sf_measure.h"
+#include "sf_options.h"
+#include "sf_output.h"
 #include "sf_plan.h"
 #include "sf_version.h"
 
@@ -197,4 +205,51 @@ uint64_t sf_verify_digests(const sf_backend *be, const char *path, const sf_file
     free(skip);
     free(bad);
     return n;
+}
+
+/* The format from the name; NULL after saying why none fits. */
+static const sf_backend *format_of(const char *path, int *rc)
+{
+    const sf_backend *be = sf_backend_for_path(path);
+    size_t n = strlen(path);
+    if (be && be->missing)
+        *rc = sf_error("cannot verify '%s': its backend %s was not built in (this build used "
+                       "make %s)", path, be->name, be->missing);
+    else if (!be && n > 5 && strcmp(path + n - 5, ".xxh3") == 0)
+        *rc = sf_error("'%s' holds the digests of a .npy file; verify that file (%.*s)", path,
+                       (int)(n - 5), path);
+    else if (!be)
+        *rc = sf_error("cannot tell the format of '%s'; accepted: a .h5, .nc, .npy or .zarr "
+                       "file written by slabfill", path);
+    return be && !be->missing ? be : NULL;
+}
+
+int sf_verify_path(const char *path, uint64_t buffer, const sf_backend **be_out,
+                   sf_verify_result *res)
+{
+    int rc = 0;
+    const sf_backend *be = format_of(path, &rc);
+    if (!be)
+        return rc;
+    /* The user's own link to a file is theirs to follow: then the real path is used, and
+     * nothing below follows a link. */
+    char real[PATH_MAX];
+    struct stat st;
+    const char *use = path;
+    if (lstat(path, &st) != 0)
+        return sf_error("cannot verify '%s': %s", path, strerror(errno));
+    if (S_ISLNK(st.st_mode)) {
+        if (!realpath(path, real) || lstat(real, &st) != 0)
+            return sf_error("cannot verify '%s': %s", path, strerror(errno));
+        use = real;
+    }
+    if (!(be->directory ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode)))
+        return sf_error("cannot verify '%s': it is not a %s; accepted: a file written by "
+                        "slabfill", path, be->directory ? "directory" : "regular file");
+    if (be->mpiio && strlen(use) > SF_MPIIO_PATH_MAX)
+        return sf_error("cannot verify '%s': its path is %zu characters, and MPI-IO in Open "
+                        "MPI 4 opens at most %d; use a shorter or relative path", path,
+                        strlen(use), SF_MPIIO_PATH_MAX);
+    *be_out = be;
+    return sf_verify_file(be, use, buffer ? buffer : SF_DEFAULT_BUFFER, 0, res);
 }

@@ -31,7 +31,7 @@ run() {
         fail "page-cache-$name-${p}ranks" "page_cache $got (want $expect), $res bytes cached" \
             "(want $min..$max)"
     fi
-    rm -rf "$name"
+    rm -rf "$name" "$name.xxh3"
 }
 for b in hdf5:h5 mpiio:npy pnetcdf:nc; do
     for p in 1 2; do

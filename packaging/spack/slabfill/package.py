@@ -4,9 +4,11 @@ from spack.package import *
 
 
 class Slabfill(MakefilePackage):
-    """Fill a large 3-D array with counter-based random values, one slab of z-slices per MPI
-    rank, collectively into one shared file (parallel HDF5, PnetCDF, MPI-IO .npy or Zarr), and
-    report the time, storage and peak memory it took."""
+    """Fill a large 3-D array, one slab of z-slices per MPI rank, collectively into one shared
+    file (parallel HDF5, PnetCDF, MPI-IO .npy or Zarr): the slabfill program with its own
+    counter-based random values, and libslabfill (slabfill.h, libslabfill.a and .so,
+    slabfill.pc) for values your own code computes, with the same resume, atomic rename and
+    per-slice digests."""
 
     homepage = "https://example.org/slabfill"
     git = "https://example.org/slabfill.git"
@@ -22,7 +24,7 @@ class Slabfill(MakefilePackage):
     # +hl: the dimension scales that name /data's axes (H5DS) are in libhdf5_hl.
     depends_on("hdf5+mpi+hl", when="+hdf5")
     depends_on("parallel-netcdf", when="+pnetcdf")
-    depends_on("xxhash")  # per-slice XXH3-64 digests (progress records)
+    depends_on("xxhash")  # per-slice XXH3-64 digests, in every file and progress record
 
     def edit(self, spec, prefix):
         pass  # everything is passed on the make command line below
@@ -37,7 +39,7 @@ class Slabfill(MakefilePackage):
             # Spack's HDF5 registers as hdf5 in pkg-config, not Debian's hdf5-openmpi.
             "HDF5_PKG=hdf5",
             "PNETCDF_PKG=pnetcdf",
-            "slabfill",
+            "all",  # the program, libslabfill.a and (where the platform has one) the .so
         ]
 
     @property

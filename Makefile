@@ -88,6 +88,11 @@ $(SHLIB): $(LIB_OBJ)
 	$(CC) -shared -Wl,-soname,libslabfill.so.$(firstword $(subst ., ,$(VERSION))) \
 	    $(LDFLAGS) $(SF_LDFLAGS) -o $@ $(LIB_OBJ) $(LDLIBS) $(SF_LDLIBS)
 
+# What the library's layer and its digests cost (bench/run's section 6).
+bench/lib_bench: bench/lib_bench.c libslabfill.a include/slabfill.h
+	$(CC) $(CFLAGS) $(SF_CFLAGS) $(LDFLAGS) $(SF_LDFLAGS) -o $@ $< libslabfill.a $(LDLIBS) \
+	    $(SF_LDLIBS)
+
 # The examples of docs/library.md, built against this tree's library.
 examples: $(EXAMPLES)
 examples/%: examples/%.c examples/example_args.h libslabfill.a include/*.h
@@ -174,7 +179,7 @@ check-slurm: slabfill
 	@MPIRUN="$(MPIRUN)" PYTHON="$(PYTHON)" tests/run slurm
 
 # BENCH=quick (default, 2-3 minutes) or BENCH=full (the seed's 500x2000x2000); see bench/run.
-bench: slabfill
+bench: slabfill bench/lib_bench
 	@BENCH="$(BENCH)" MPIRUN="$(MPIRUN)" PYTHON="$(PYTHON)" NP="$(BENCH_NP)" bench/run
 
 # Static analysis, configured in .clang-tidy and tests/cppcheck.supp; both must be silent.
@@ -225,7 +230,7 @@ endif
 
 clean:
 	rm -f slabfill libslabfill.a libslabfill.so.* src/*.o $(TESTS) tests/*.o \
-	    tests/fuzz_options tests/fuzz_readers $(EXAMPLE_FAULTS) $(EXAMPLES) .flags
+	    tests/fuzz_options tests/fuzz_readers $(EXAMPLE_FAULTS) $(EXAMPLES) bench/lib_bench .flags
 	rm -rf tests/faults
 
 .PHONY: all deps run check check-slurm lint fuzz bench install clean examples FORCE

@@ -15,17 +15,23 @@
  *     mpicc -O2 seed_loop.c $(pkg-config --cflags --libs slabfill) -o seed_loop
  *     mpirun -n 3 ./seed_loop --shape 50x500x500 -o field.h5
  *
- * Sample output (mpirun -n 3 examples/seed_loop --shape 50x500x500 -o field.h5, on the 2-core
- * development machine, AMD EPYC with AVX2):
+ * Sample output (mpirun -n 3 examples/seed_loop --shape 50x500x500 -o field.h5, 2026-11-29, on
+ * the 2-core development machine, AMD EPYC with AVX2; the lines after Bandwidth are in
+ * docs/library.md):
  *
  *     slabfill 0.4.0: 50x500x500 float32 from seed_loop 1, seed 0
  *     3 ranks on 1 host, backend hdf5, file field.h5, slab 1
  *
  *      rank  host             z-range            slices  generate s   write s  peak memory
- *         0  vm               [0, 17)                17       0.012     0.041      21.9 MB
- *         1  vm               [17, 34)               17       0.012     0.038      21.8 MB
- *         2  vm               [34, 50)               16       0.011     0.039      21.6 MB
- *     ...
+ *         0  vm               [0, 17)                17       0.007     0.033      32.4 MB
+ *         1  vm               [17, 34)               17       0.007     0.029      29.0 MB
+ *         2  vm               [34, 50)               16       0.007     0.027      28.9 MB
+ *
+ *     Elapsed time         0.10 s
+ *     Calculated storage   0.05 GB
+ *     Peak memory          32.4 MB max per rank, 90.3 MB sum over 3 ranks
+ *     File storage         0.05 GB
+ *     Bandwidth            0.518 GB/s
  */
 #include <math.h>
 #include <stdint.h>

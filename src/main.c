@@ -1,22 +1,23 @@
-/* main.c - slabfill's driver: parse the command line, then run one backend (src/job.c) and
- * print its summary, or run the seed article's whole comparison (src/compare.c).
+/* main.c - slabfill's driver: parse the command line, then run one backend with slabfill's own
+ * values (src/write.c, the path libslabfill's slabfill_write takes too) and print its summary,
+ * check a file (slabfill verify), or run the article's whole comparison (src/compare.c).
  *
  * Example (mpirun -n 2 ./slabfill --shape 50x1000x1000 on the 2-core development machine, an
  * AMD EPYC with AVX2):
  *
- *   slabfill 0.3.0: 50x1000x1000 float32 normal, seed 8317129687099337836 (0x736c616266696c6c)
+ *   slabfill 0.4.0: 50x1000x1000 float32 normal, seed 8317129687099337836 (0x736c616266696c6c)
  *   2 ranks on 1 host, backend hdf5, file slab.h5, slab 1
  *
  *    rank  host             z-range            slices  generate s   write s  peak memory
- *       0  vm               [0, 25)                25       0.070     0.238      29.3 MB
- *       1  vm               [25, 50)               25       0.070     0.260      29.1 MB
+ *       0  vm               [0, 25)                25       0.035     0.069      29.0 MB
+ *       1  vm               [25, 50)               25       0.037     0.071      28.7 MB
  *
- *   Elapsed time         0.49 s
+ *   Elapsed time         0.30 s
  *   Calculated storage   0.20 GB
- *   Peak memory          29.3 MB max per rank, 58.3 MB sum over 2 ranks
+ *   Peak memory          29.0 MB max per rank, 57.7 MB sum over 2 ranks
  *   File storage         0.20 GB
- *   Bandwidth            0.407 GB/s
- *   Generation           2.842 GB/s (all ranks' bytes / slowest rank's generate time), kernel
+ *   Bandwidth            0.658 GB/s
+ *   Generation           5.413 GB/s (all ranks' bytes / slowest rank's generate time), kernel
  *                        avx2
  *   Overlap              off (auto: each rank is bound to 1 core, none spare for a generator
  *                        thread): generation and I/O took turns
@@ -25,13 +26,10 @@
  *   Sync                 on: synced to stable storage before the clock stopped
  *   (GB = 1e9 bytes, MB = 1e6 bytes, as in the article that started slabfill)
  */
-#define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "sf_backend.h"
 #include "sf_compare.h"
@@ -43,7 +41,6 @@
 #include "sf_version.h"
 #include "sf_write.h"
 
-/* verify's report: two lines of text, or one record. */
 /* verify's table: what the file is, then what was checked and what differed. */
 static void verify_table(const sf_options *opt, const char *backend, const sf_verify_result *v,
                          int nranks)

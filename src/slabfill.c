@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sf_digest.h"
 #include "sf_error.h"
 #include "sf_meta.h"
 #include "sf_options.h"
@@ -111,12 +112,37 @@ static int config_hints(const slabfill_config *cfg, sf_options *o)
     return 0;
 }
 
+/* Every rank must pass the same configuration: a digest of it, compared over the scope's
+ * communicator. 0, or an exit status after saying so. */
+static int same_everywhere(const slabfill_config *cfg)
+{
+    char text[8192];
+    int n = snprintf(text, sizeof text, "%llu %llu %llu %d %s %s %llu %s %s %llu %llu %d %d %d "
+                     "%d %d %.17g %d %d %d", (unsigned long long)cfg->shape[0],
+                     (unsigned long long)cfg->shape[1], (unsigned long long)cfg->shape[2],
+                     (int)cfg->dtype, cfg->producer ? cfg->producer : "(null)",
+                     cfg->producer_version ? cfg->producer_version : "(null)",
+                     (unsigned long long)cfg->seed, cfg->backend ? cfg->backend : "(null)",
+                     cfg->path ? cfg->path : "(null)", (unsigned long long)cfg->slab,
+                     (unsigned long long)cfg->buffer, cfg->force, cfg->resume, cfg->verify,
+                     cfg->sync, cfg->independent, cfg->checkpoint, (int)cfg->overlap,
+                     (int)cfg->stream, cfg->quiet);
+    for (int i = 0; cfg->hints && cfg->hints[i] && n >= 0 && n < (int)sizeof text; i++)
+        n += snprintf(text + n, sizeof text - (size_t)n, " %s", cfg->hints[i]);
+    uint64_t mine = sf_digest_bytes(text, strlen(text)), lo = mine, hi = mine;
+    SF_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &lo, 1, MPI_UINT64_T, MPI_MIN, sf_comm()));
+    SF_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &hi, 1, MPI_UINT64_T, MPI_MAX, sf_comm()));
+    return lo == hi ? 0 : sf_error("the configuration differs between ranks (shape, path, "
+                                   "producer, options or hints); accepted: the same on every "
+                                   "rank of the communicator");
+}
+
 /* The program's options for cfg: what slabfill would run for the same command line. */
 static int config_options(const slabfill_config *cfg, sf_options *o, sf_file_meta *meta)
 {
     int provided = MPI_THREAD_SINGLE, rc;
     memset(o, 0, sizeof *o);
-    if ((rc = config_numbers(cfg, o)) != 0 || (rc = config_hints(cfg, o)) != 0 ||
+    if ((rc = same_everywhere(cfg)) != 0 || (rc = config_numbers(cfg, o)) != 0 || (rc = config_hints(cfg, o)) != 0 ||
         (rc = producer_meta(cfg, o, meta)) != 0)
         return rc;
     SF_MPI_CHECK(MPI_Query_thread(&provided));
@@ -219,9 +245,7 @@ int slabfill_write(MPI_Comm comm, const slabfill_config *cfg, slabfill_producer 
     sf_file_meta meta;
     if (!cfg || !produce || !res)
         rc = sf_error("slabfill_write needs a configuration, a producer and a result");
-    else
-        rc = config_options(cfg, &opt, &meta);
-    if (rc == 0) {
+    else if ((rc = config_options(cfg, &opt, &meta)) == 0) {
         detail *d = sf_xcalloc(1, sizeof *d);
         user_producer up = {produce, ctx};
         SF_MPI_CHECK(MPI_Comm_rank(comm, &d->rank));
@@ -291,9 +315,7 @@ int slabfill_verify(MPI_Comm comm, const char *path, uint64_t buffer,
         rc = sf_error("buffer %llu bytes; accepted: 0 (64 MiB), or %llu (1 KiB) to %llu "
                       "(1 GiB)", (unsigned long long)buffer, (unsigned long long)SF_MIN_BUFFER,
                       (unsigned long long)SF_MAX_BUFFER);
-    else
-        rc = sf_verify_path(path, buffer, &be, &v);
-    if (rc == 0) {
+    else if ((rc = sf_verify_path(path, buffer, &be, &v)) == 0) {
         fill_verify(&v, res);
         if (v.mismatches || v.bad_slices) {
             rc = SLABFILL_EFAILED;

@@ -124,7 +124,7 @@ static void bad_input(MPI_Comm comm, const char *label, const char *what, slabfi
     slabfill_result_free(&res);
 }
 
-/* One half's whole story, on its own communicator. */
+/* One half's file on its own communicator, and bad input refused alike. */
 static void half(MPI_Comm comm, const char *dir, float sign)
 {
     char path[256], absent[256], name[128], why[600];
@@ -152,12 +152,27 @@ static void half(MPI_Comm comm, const char *dir, float sign)
     b.hints = hints;
     bad_input(comm, label, "bad-hint", b, &f);
     bad_input(comm, label, "existing-output", config(path, producer), &f);
+    int r0;
+    MPI_Comm_rank(comm, &r0);
+    b = config(absent, producer);
+    b.buffer = r0 == 1 ? 4096 : 3000; /* one rank asks for something else */
+    bad_input(comm, label, "configuration-differing-between-ranks", b, &f);
 
-    /* Stopped by the producer at slice 7, then resumed. */
+}
+
+/* A producer's stop and the resume that finishes it; then verify, clean and with a byte
+ * flipped in slice 9. */
+static void stop_resume_verify(MPI_Comm comm, const char *dir, float sign)
+{
+    char path[256], name[128], why[600];
+    const char *label = sign > 0 ? "half" : "other-half";
+    const char *producer = sign > 0 ? "plus" : "minus";
+    field f = {sign, -1};
+    slabfill_result res;
     snprintf(path, sizeof path, "%s/stopped.npy", dir);
-    c = config(path, producer);
+    slabfill_config c = config(path, producer);
     f.stop_at = 7;
-    rc = slabfill_write(comm, &c, produce, &f, &res);
+    int rc = slabfill_write(comm, &c, produce, &f, &res);
     int code = res.stop_code;
     slabfill_result_free(&res);
     f.stop_at = -1;
@@ -218,6 +233,7 @@ int main(int argc, char **argv)
     /* The halves run side by side; the cases' verdicts are collective over the world, so
      * each half takes the same steps in the same order. */
     half(comm, dir, color ? -1.0f : 1.0f);
+    stop_resume_verify(comm, dir, color ? -1.0f : 1.0f);
     /* The odd half then does something else of its own while the even half verifies again:
      * a library run never touched MPI_COMM_WORLD. */
     long sum = 0, mine = world_rank;

@@ -55,13 +55,13 @@ LIB_SRC = src/error.c $(VALUES_SRC) src/cli.c src/parse.c src/plan.c src/measure
           src/files.c src/meta.c src/json.c src/lock.c src/digest.c \
           src/summary.c src/pipeline.c src/progress.c src/writeback.c src/job.c src/run.c \
           src/comm.c src/control.c src/policy.c \
-          src/verify.c src/compare.c src/write.c src/slabfill.c \
+          src/verify.c src/cache.c src/compare.c src/write.c src/slabfill.c \
           src/report.c \
           src/backends.c src/backend_mpiio.c src/backend_zarr.c src/backend_memory.c \
           src/backend_null.c src/backend_hdf5.c src/backend_pnetcdf.c
 LIB_OBJ = $(LIB_SRC:.c=.o)
 TESTS = tests/philox_test tests/values_test tests/plan_test tests/options_test \
-        tests/report_test \
+        tests/report_test tests/cache_test \
         tests/readers_test tests/output_test tests/slabfill-scalar tests/slabfill-faults tests/fill_dump \
         tests/fill_dump-aarch64
 

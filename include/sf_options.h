@@ -37,6 +37,7 @@ typedef struct {
     int verify;          /* read the file back and compare every value before renaming it */
     double checkpoint;   /* seconds between progress checkpoints; 0: after every unit */
     const char *verify_path; /* "slabfill verify FILE": the file */
+    int no_check;        /* verify --no-check: read FILE only (a read measurement) */
     const char *summary_file; /* append one record per run: CSV, or JSON Lines for .jsonl */
     int compare, keep;   /* --compare: the seed article's experiment; --keep its files */
     int nhints;          /* SLABFILL_HINTS first, then each --hint, in order */

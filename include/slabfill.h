@@ -166,10 +166,14 @@ typedef struct {
     uint64_t values, mismatches;
     uint64_t first_mismatch[3]; /* (z, x, y) of the first differing value, when mismatches */
     double seconds;
+    /* the read phase, as IOR's -r measures it */
+    uint64_t bytes;             /* bytes read, all ranks */
+    double read_s, check_s;     /* the slowest rank's seconds reading, and checking */
+    int cache_dropped;          /* every node dropped the file from its page cache first */
 } slabfill_verify_result;
 
-/* Contract: collective over comm. Reads the .h5, .nc, .npy or .zarr file at path (a link you
- * made to one is followed) back in parallel, in reads of at most buffer bytes (0: 64 MiB), and
+/* Contract: collective over comm. Drops the .h5, .nc, .npy or .zarr file at path (a link you
+ * made to one is followed) from each node's page cache, reads it back in parallel, in reads of at most buffer bytes (0: 64 MiB), and
  * checks every slice against its stored XXH3-64 digest, and for files of slabfill's own
  * generator every value too. Returns SLABFILL_OK when all match, SLABFILL_EFAILED when any
  * differ (res says which), SLABFILL_EBADINPUT when path is not a complete slabfill file. */

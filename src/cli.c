@@ -216,6 +216,8 @@ static const cli_option table[] = {
      "record progress at most this often (default 30; 0: every write unit)"},
     {"verify", 0, NULL, set_flag, OPT(verify), NULL,
      "read the file back and check every value before renaming it"},
+    {"no-check", 0, NULL, set_flag, OPT(no_check), NULL,
+     "with verify: read FILE back without checking it, to measure the read alone"},
     {"summary-file", 0, "PATH", path, OPT(summary_file), NULL,
      "append this run's record to PATH (CSV; JSON Lines if .jsonl)"},
     {"hint", 0, "KEY=VALUE", hint, OWN(o), NULL,
@@ -350,7 +352,7 @@ static void compare_files(char *buf, size_t len)
 /* verify reads a file, which says what it holds: of the options, only these apply to it. */
 static int verify_takes_only_its_own(const cli_state *st)
 {
-    static const char *const own[] = {"buffer", "format", "quiet", "verbose"};
+    static const char *const own[] = {"buffer", "no-check", "format", "quiet", "verbose"};
     for (int i = 0; i < NOPTIONS; i++) {
         int ok = !st->seen[i];
         for (size_t k = 0; !ok && k < sizeof own / sizeof *own; k++)
@@ -381,13 +383,16 @@ static int check_rules(cli_state *st, int verify_cmd, int argc, char **args, int
             return refuse(err, errlen, "empty FILE for verify");
         if (!verify_takes_only_its_own(st) || o->nhints)
             return refuse(err, errlen, "verify takes the seed, shape, dtype, distribution and "
-                          "backend from FILE; accepted options: --buffer, --format, -q, -v");
+                          "backend from FILE; accepted options: --buffer, --no-check, --format, "
+                          "-q, -v");
         o->verify_path = args[operand];
         return 0;
     }
     if (operand < argc)
         return refuse(err, errlen, "unexpected argument '%s'; slabfill takes options only, "
                       "see --help", args[operand]);
+    if (o->no_check)
+        return refuse(err, errlen, "--no-check applies to slabfill verify FILE only");
     if (o->compare && (seen(st, "backend") || o->output)) {
         char files[128];
         compare_files(files, sizeof files);
@@ -551,8 +556,11 @@ static void build_usage(text_buf *t)
                      be->missing);
         put_row(t, be->name, line);
     }
-    put(t, "\n  slabfill verify [--buffer SIZE] [--format table|csv|json] [-q|-v] FILE\n");
-    put_row(t, "", "check every value of any backend's FILE against the generator");
+    put(t, "\n  slabfill verify [--buffer SIZE] [--no-check] [--format table|csv|json] [-q|-v] "
+           "FILE\n");
+    put_row(t, "", "drop FILE from the page cache, read it back and check every slice against "
+            "its stored digest (and slabfill's own values against the generator); report the "
+            "read bandwidth");
     put(t, "\nExit status: 0 success, 1 I/O or environment failure or a verify mismatch,\n"
            "2 bad input, 3 stopped by SIGTERM/SIGUSR1/SIGINT with progress saved\n"
            "(use --resume).\n");

@@ -41,6 +41,22 @@
 #include "sf_version.h"
 #include "sf_write.h"
 
+static double gbps(uint64_t bytes, double s) { return s > 0 ? (double)bytes / s / 1e9 : 0; }
+
+/* verify's read phase in one line: the read bandwidth (as IOR's -r) and the checking speed. */
+static void verify_speed(const sf_options *opt, const sf_verify_result *v)
+{
+    printf("read %.2f GB at %.3f GB/s (all bytes / the slowest rank's read time, %.2f s), ",
+           (double)v->bytes / 1e9, gbps(v->bytes, v->read_s), v->read_s);
+    if (v->cache_dropped)
+        printf("the page cache dropped first");
+    else
+        printf("the page cache not dropped: %s", v->cache_why);
+    if (!opt->no_check)
+        printf("; checked at %.3f GB/s", gbps(v->bytes, v->check_s));
+    putchar('\n');
+}
+
 /* verify's table: what the file is, then what was checked and what differed. */
 static void verify_table(const sf_options *opt, const char *backend, const sf_verify_result *v,
                          int nranks)
@@ -60,7 +76,9 @@ static void verify_table(const sf_options *opt, const char *backend, const sf_ve
         printf("; first at (z=%llu, x=%llu, y=%llu)", (unsigned long long)v->first[0],
                (unsigned long long)v->first[1], (unsigned long long)v->first[2]);
     putchar('\n');
-    if (v->digests_checked)
+    if (opt->no_check)
+        printf("nothing checked (--no-check): the file was read only");
+    else if (v->digests_checked)
         printf("%llu slices checked against their stored XXH3-64 digests: %llu differ%s",
                (unsigned long long)v->meta.shape[0], (unsigned long long)v->bad_slices,
                v->bad_slices == 1 ? "s" : "");
@@ -69,6 +87,23 @@ static void verify_table(const sf_options *opt, const char *backend, const sf_ve
     if (v->bad_slices)
         printf("; first slice %llu", (unsigned long long)v->first_bad);
     putchar('\n');
+    verify_speed(opt, v);
+}
+
+/* The read phase's fields of verify's record. */
+static void verify_speed_fields(sf_record *r, const sf_options *opt, const sf_verify_result *v)
+{
+    sf_record_number(r, "bytes", "%llu", (unsigned long long)v->bytes);
+    sf_record_number(r, "read_s", "%.6f", v->read_s);
+    sf_record_number(r, "read_GBps", "%.6f", gbps(v->bytes, v->read_s));
+    if (opt->no_check) {
+        sf_record_null(r, "check_s");
+        sf_record_null(r, "check_GBps");
+    } else {
+        sf_record_number(r, "check_s", "%.6f", v->check_s);
+        sf_record_number(r, "check_GBps", "%.6f", gbps(v->bytes, v->check_s));
+    }
+    sf_record_text(r, "page_cache", "%s", v->cache_dropped ? "dropped" : v->cache_why);
 }
 
 /* verify's one record, in the chosen format; file names are escaped like every other field. */
@@ -112,6 +147,7 @@ static void print_verify(const sf_options *opt, const char *backend, const sf_ve
         sf_record_number(&r, "first_bad_slice", "%llu", (unsigned long long)v->first_bad);
     else
         sf_record_null(&r, "first_bad_slice");
+    verify_speed_fields(&r, opt, v);
     sf_record_number(&r, "elapsed_s", "%.6f", v->seconds);
     sf_record_write(stdout, &r, opt->format, 1);
     sf_record_free(&r);
@@ -123,7 +159,7 @@ static int verify_command(const sf_options *opt)
 {
     const sf_backend *be;
     sf_verify_result v;
-    int rc = sf_verify_path(opt->verify_path, opt->buffer, &be, &v);
+    int rc = sf_verify_path(opt->verify_path, opt->buffer, opt->no_check, &be, &v);
     if (rc)
         return rc;
     int nranks;

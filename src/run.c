@@ -341,7 +341,7 @@ static int commit(sf_job *job, sf_verify_result *verify)
     const sf_options *o = job->opt;
     check_partial(job);
     if (o->verify && verify) {
-        if (sf_verify_file(job->be, job->partial, o->buffer, 1, verify) != 0)
+        if (sf_verify_file(job->be, job->partial, o->buffer, 1, SF_VERIFY_CHECK, verify) != 0)
             sf_die(__FILE__, __LINE__, "sf_verify_file", "%s cannot be read back",
                    job->partial);
         if (verify->mismatches || verify->bad_slices)

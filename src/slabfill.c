@@ -292,7 +292,9 @@ static void fill_verify(const sf_verify_result *v, slabfill_verify_result *res)
         .seed = v->meta.spec.seed, .slices = v->digests_checked ? v->meta.shape[0] : 0,
         .bad_slices = v->bad_slices, .first_bad_slice = v->first_bad,
         .values_checked = v->values_checked, .values = v->values, .mismatches = v->mismatches,
-        .first_mismatch = {v->first[0], v->first[1], v->first[2]}, .seconds = v->seconds};
+        .first_mismatch = {v->first[0], v->first[1], v->first[2]}, .seconds = v->seconds,
+        .bytes = v->bytes, .read_s = v->read_s, .check_s = v->check_s,
+        .cache_dropped = v->cache_dropped};
     snprintf(res->producer, sizeof res->producer, "%s", v->meta.generator);
     snprintf(res->producer_version, sizeof res->producer_version, "%s", v->meta.value_spec);
 }
@@ -315,7 +317,7 @@ int slabfill_verify(MPI_Comm comm, const char *path, uint64_t buffer,
         rc = sf_error("buffer %llu bytes; accepted: 0 (64 MiB), or %llu (1 KiB) to %llu "
                       "(1 GiB)", (unsigned long long)buffer, (unsigned long long)SF_MIN_BUFFER,
                       (unsigned long long)SF_MAX_BUFFER);
-    else if ((rc = sf_verify_path(path, buffer, &be, &v)) == 0) {
+    else if ((rc = sf_verify_path(path, buffer, 0, &be, &v)) == 0) {
         fill_verify(&v, res);
         if (v.mismatches || v.bad_slices) {
             rc = SLABFILL_EFAILED;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sf_cache.h"
 #include "sf_comm.h"
 #include "sf_digest.h"
 #include "sf_error.h"
@@ -118,10 +119,72 @@ static void gather(const checker *c, uint64_t Z, sf_verify_result *res)
         }
 }
 
-int sf_verify_file(const sf_backend *be, const char *path, uint64_t buffer, int shift,
-                   sf_verify_result *res)
+/* SF_VERIFY_DROP: one rank per node drops the file from that node's page cache; every rank
+ * learns whether all did, and the first failure's reason. */
+static void drop_cache(const sf_backend *be, const char *path, sf_verify_result *res)
 {
-    int rank, nranks;
+    MPI_Comm node;
+    int rank, local, failed_at = INT_MAX;
+    SF_MPI_CHECK(MPI_Comm_rank(sf_comm(), &rank));
+    SF_MPI_CHECK(MPI_Comm_split_type(sf_comm(), MPI_COMM_TYPE_SHARED, rank, MPI_INFO_NULL,
+                                     &node));
+    SF_MPI_CHECK(MPI_Comm_rank(node, &local));
+    SF_MPI_CHECK(MPI_Comm_free(&node));
+    if (local == 0 &&
+        sf_cache_drop(path, be->directory, res->cache_why, sizeof res->cache_why) != 0)
+        failed_at = rank;
+    SF_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &failed_at, 1, MPI_INT, MPI_MIN, sf_comm()));
+    res->cache_dropped = failed_at == INT_MAX;
+    if (!res->cache_dropped)
+        SF_MPI_CHECK(MPI_Bcast(res->cache_why, (int)sizeof res->cache_why, MPI_CHAR, failed_at,
+                               sf_comm()));
+}
+
+/* The read phase: every unit of this rank read, and with a checker checked; the seconds in
+ * each, the slowest rank's on every rank. */
+static void read_units(const sf_backend *be, void *h, const sf_plan *plan, char *got, size_t es,
+                       checker *c, sf_verify_result *res)
+{
+    double t[2] = {0, 0};
+    for (uint64_t i = 0; i < plan->ncalls; i++) {
+        sf_unit u = sf_plan_unit(plan, i);
+        double t0 = sf_clock();
+        be->read(h, &u, got);
+        double t1 = sf_clock();
+        if (c)
+            check_unit(c, &u, got, es);
+        t[0] += t1 - t0;
+        t[1] += sf_clock() - t1;
+        res->bytes += u.nbytes;
+    }
+    SF_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, t, 2, MPI_DOUBLE, MPI_MAX, sf_comm()));
+    SF_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &res->bytes, 1, MPI_UINT64_T, MPI_SUM, sf_comm()));
+    res->read_s = t[0];
+    res->check_s = c ? t[1] : 0;
+}
+
+/* What verify can check in the file at path: 0 with c filled, or an exit status. */
+static int checker_for(const sf_backend *be, const char *path, sf_verify_result *res,
+                       checker *c)
+{
+    char err[1024] = "";
+    *c = (checker){.meta = &res->meta, .values = values_checkable(&res->meta),
+                   .first = UINT64_MAX};
+    if (stored_digests(be, path, res->meta.shape[0], (uint64_t **)&c->digest, err,
+                       sizeof err) != 0)
+        return sf_error("cannot verify %s: %s", path, err);
+    if (!c->values && !c->digest)
+        return sf_error("cannot verify %s: it holds no digests, and its values (generator "
+                        "'%s', value spec '%s') are not ones this slabfill makes ('%s', '%s')",
+                        path, res->meta.generator, res->meta.value_spec, SF_GENERATOR,
+                        SF_VALUE_SPEC);
+    return 0;
+}
+
+int sf_verify_file(const sf_backend *be, const char *path, uint64_t buffer, int shift,
+                   int flags, sf_verify_result *res)
+{
+    int rank, nranks, rc;
     SF_MPI_CHECK(MPI_Comm_rank(sf_comm(), &rank));
     SF_MPI_CHECK(MPI_Comm_size(sf_comm(), &nranks));
     memset(res, 0, sizeof *res);
@@ -131,16 +194,12 @@ int sf_verify_file(const sf_backend *be, const char *path, uint64_t buffer, int 
     double t0 = sf_clock();
     if (sf_inspect_bcast(sf_comm(), be, path, &res->meta, err, sizeof err) != 0)
         return sf_error("cannot verify %s: %s", path, err);
+    checker c = {.first = UINT64_MAX};
+    if ((flags & SF_VERIFY_CHECK) && (rc = checker_for(be, path, res, &c)) != 0)
+        return rc;
+    if (flags & SF_VERIFY_DROP)
+        drop_cache(be, path, res);
     const uint64_t Z = res->meta.shape[0];
-    checker c = {.meta = &res->meta, .values = values_checkable(&res->meta), .first = UINT64_MAX};
-    if (stored_digests(be, path, Z, (uint64_t **)&c.digest, err, sizeof err) != 0)
-        return sf_error("cannot verify %s: %s", path, err);
-    if (!c.values && !c.digest) {
-        return sf_error("cannot verify %s: it holds no digests, and its values (generator "
-                        "'%s', value spec '%s') are not ones this slabfill makes ('%s', '%s')",
-                        path, res->meta.generator, res->meta.value_spec, SF_GENERATOR,
-                        SF_VALUE_SPEC);
-    }
     void *h = be->open_read(sf_comm(), path, &res->meta);
     const size_t es = sf_dtype_size(res->meta.spec.dtype);
     sf_plan plan = sf_plan_make(res->meta.shape, es, 1, buffer, NULL, nranks,
@@ -149,13 +208,10 @@ int sf_verify_file(const sf_backend *be, const char *path, uint64_t buffer, int 
     c.want = c.values ? sf_xaligned(plan.nunits ? plan.unit_elems * es : 0) : NULL;
     c.d = sf_digests_new(res->meta.shape, es);
     c.bad = sf_xcalloc(Z, 1);
-    for (uint64_t i = 0; i < plan.ncalls; i++) {
-        sf_unit u = sf_plan_unit(&plan, i);
-        be->read(h, &u, got);
-        check_unit(&c, &u, got, es);
-    }
+    read_units(be, h, &plan, got, es, (flags & SF_VERIFY_CHECK) ? &c : NULL, res);
     be->close_read(h);
     gather(&c, Z, res);
+    res->values = res->bytes / es;
     res->values_checked = c.values;
     res->digests_checked = c.digest != NULL;
     sf_plan_free(&plan);
@@ -224,7 +280,7 @@ static const sf_backend *format_of(const char *path, int *rc)
     return be && !be->missing ? be : NULL;
 }
 
-int sf_verify_path(const char *path, uint64_t buffer, const sf_backend **be_out,
+int sf_verify_path(const char *path, uint64_t buffer, int no_check, const sf_backend **be_out,
                    sf_verify_result *res)
 {
     int rc = 0;
@@ -251,5 +307,6 @@ int sf_verify_path(const char *path, uint64_t buffer, const sf_backend **be_out,
                         "MPI 4 opens at most %d; use a shorter or relative path", path,
                         strlen(use), SF_MPIIO_PATH_MAX);
     *be_out = be;
-    return sf_verify_file(be, use, buffer ? buffer : SF_DEFAULT_BUFFER, 0, res);
+    return sf_verify_file(be, use, buffer ? buffer : SF_DEFAULT_BUFFER, 0,
+                          SF_VERIFY_DROP | (no_check ? 0 : SF_VERIFY_CHECK), res);
 }

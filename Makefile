@@ -53,7 +53,7 @@ endif
 
 LIB_SRC = src/error.c $(VALUES_SRC) src/cli.c src/parse.c src/plan.c src/measure.c src/output.c \
           src/files.c src/meta.c src/json.c src/lock.c src/digest.c \
-          src/summary.c src/pipeline.c src/progress.c src/writeback.c src/job.c src/run.c \
+          src/summary.c src/pipeline.c src/pool.c src/progress.c src/writeback.c src/job.c src/run.c \
           src/comm.c src/control.c src/policy.c \
           src/verify.c src/cache.c src/compare.c src/write.c src/slabfill.c \
           src/report.c \

@@ -30,6 +30,9 @@ typedef struct {
     uint64_t *digest;      /* resumed run: their XXH3-64 digests (shape[0] entries) */
     uint64_t resumed;      /* how many slices were complete when this run started */
     int complete;          /* --resume found the output already in place: nothing to do */
+    int splittable;        /* produce may fill parts of a unit from several threads at once */
+    int threads;           /* how many threads generate (--threads, decided once) */
+    char threads_why[160]; /* how that was decided */
     int overlap;           /* whether the generator thread runs (--overlap, decided once) */
     char overlap_why[160]; /* how that was decided, in words for the summary */
     int stream;            /* whether units are streamed out of the page cache (--page-cache);

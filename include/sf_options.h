@@ -16,6 +16,7 @@
 #define SF_MAX_BUFFER (UINT64_C(1) << 30) /* keeps every single I/O call below 2 GiB */
 #define SF_MAX_SLAB UINT64_C(1000000)
 #define SF_MAX_HINTS 32
+#define SF_MAX_THREADS 256
 
 typedef enum { SF_FORMAT_TABLE, SF_FORMAT_CSV, SF_FORMAT_JSON } sf_format;
 enum { SF_OVERLAP_AUTO, SF_OVERLAP_ON, SF_OVERLAP_OFF };
@@ -31,6 +32,7 @@ typedef struct {
     int force;
     int independent;     /* independent instead of collective I/O where a backend has both */
     int overlap;         /* SF_OVERLAP_AUTO, _ON or _OFF: a generator thread ahead of the I/O */
+    int threads;         /* generating threads per rank; 0: auto (the cores the rank has) */
     int no_sync;         /* leave the final sync to stable storage out of the timed run */
     int page_cache;      /* SF_CACHE_AUTO, _DROP or _KEEP: stream each unit out (src/writeback.c) */
     int resume;          /* continue the partial file of an interrupted run, if there is one */

@@ -17,10 +17,12 @@ typedef struct sf_pipeline sf_pipeline;
 typedef int (*sf_producer)(void *ctx, const sf_box *box, void *out);
 
 /* Contract: starts producing the plan's units in order. With overlap, a thread produces ahead
- * into two buffers; without, each unit is produced when asked for, into one buffer. produce,
- * ctx and plan must outlive the pipeline. Dies if memory or the thread cannot be had. */
+ * into two buffers; without, each unit is produced when asked for, into one buffer. threads
+ * > 1 says produce is thread-safe and may fill disjoint parts of a unit from that many threads
+ * at once (sf_pool.h): the values are the same for any count. produce, ctx and plan must
+ * outlive the pipeline. Dies if memory or a thread cannot be had. */
 sf_pipeline *sf_pipeline_start(sf_producer produce, void *ctx, const sf_plan *plan,
-                               int overlap);
+                               int overlap, int threads);
 
 /* Contract: unit i (i = 0, 1, 2 ... in order; past the rank's own, empty) and its values, or
  * NULL when the producer returned non-zero for it (*code then holds what it returned). The

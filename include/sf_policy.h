@@ -14,6 +14,13 @@
  * Returns 1 for on; says how it was decided in why. */
 int sf_policy_overlap(const sf_options *opt, char *why, size_t len);
 
+/* Contract: how many threads fill each unit: 1 when the producer is not splittable (a user's,
+ * called from one thread); --threads N as given; auto: the cores this rank may use (its
+ * affinity mask when bound; unbound, the node's cores shared among its ranks), at least 1.
+ * Says how it was decided in why. Collective over sf_comm(): every rank must call it with
+ * the same options (auto counts the ranks on each node). */
+int sf_policy_threads(const sf_options *opt, int splittable, char *why, size_t len);
+
 /* Contract: --page-cache keep: 0; drop, or auto without --no-sync: 1 when the backend can
  * report one data range to stream (its data_offset); says how it was decided in why. */
 int sf_policy_stream(const sf_options *opt, const sf_backend *be, char *why, size_t len);

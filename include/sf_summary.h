@@ -37,6 +37,8 @@ typedef struct {
     char overlap_why[160];     /* how --overlap auto decided, or "--overlap on/off" */
     int stream_used;           /* whether units were streamed out of the page cache */
     char stream_why[96];       /* how --page-cache decided */
+    int threads_used;          /* threads that generated */
+    char threads_why[160];     /* how --threads decided */
     char producer[64];         /* what made the values (the file's generator word) */
     char producer_version[64]; /* and its value spec */
 } sf_run_info;

@@ -151,6 +151,16 @@ static int checkpoint(const cli_value *v)
     return 0;
 }
 
+static int threads(const cli_value *v)
+{
+    uint64_t n;
+    if (sf_parse_u64(v->arg, &n, v->err, v->errlen) != 0 || n < 1 || n > SF_MAX_THREADS)
+        return refuse(v->err, v->errlen, "bad --threads '%s'; accepted: 1 to %d", v->arg,
+                      SF_MAX_THREADS);
+    *(int *)v->dest = (int)n;
+    return 0;
+}
+
 static int buffer(const cli_value *v)
 {
     uint64_t *bytes = v->dest;
@@ -205,6 +215,9 @@ static const cli_option table[] = {
     {"overlap", 0, NULL, keyword_int, OPT(overlap), WORDS("auto", "on", "off"),
      "generator thread ahead of the I/O; auto: only when every rank on the node has a spare "
      "core (default auto)"},
+    {"threads", 0, "N", threads, OPT(threads), NULL,
+     "generating threads per rank, 1..256 (default: the cores the rank may use; the I/O "
+     "thread is one of them and generates only while it has nothing to write)"},
     {"no-sync", 0, NULL, set_flag, OPT(no_sync), NULL,
      "do not sync the data to stable storage before the clock stops"},
     {"page-cache", 0, NULL, keyword_int, OPT(page_cache), WORDS("auto", "drop", "keep"),

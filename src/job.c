@@ -186,6 +186,8 @@ int sf_job_prepare(sf_job *job)
     job->resumed = 0;
     job->complete = 0;
     job->overlap = sf_policy_overlap(job->opt, job->overlap_why, sizeof job->overlap_why);
+    job->threads = sf_policy_threads(job->opt, job->splittable, job->threads_why,
+                                     sizeof job->threads_why);
     job->stream = sf_policy_stream(job->opt, job->be, job->stream_why, sizeof job->stream_why);
     if (!job->path)
         return 0;
@@ -231,7 +233,7 @@ sf_job sf_job_init(const sf_options *opt, const sf_backend *be, const char *path
 {
     return (sf_job){.opt = opt, .be = be, .path = path,
                     .meta = sf_meta_of(opt->shape, &opt->spec), .produce = fill_values,
-                    .ctx = (void *)opt};
+                    .ctx = (void *)opt, .splittable = 1};
 }
 
 void sf_job_describe(const sf_job *job, sf_run_info *info)
@@ -239,10 +241,12 @@ void sf_job_describe(const sf_job *job, sf_run_info *info)
     *info = (sf_run_info){.opt = job->opt, .backend = job->be->name, .api = job->be->ior_api,
                           .file = job->path,
                           .file_disk_bytes = job->disk_bytes, .resumed = job->resumed,
-                          .overlap_used = job->overlap, .stream_used = job->stream};
+                          .overlap_used = job->overlap, .stream_used = job->stream,
+                          .threads_used = job->threads};
     SF_MPI_CHECK(MPI_Comm_size(sf_comm(), &info->nranks));
     snprintf(info->overlap_why, sizeof info->overlap_why, "%s", job->overlap_why);
     snprintf(info->stream_why, sizeof info->stream_why, "%s", job->stream_why);
+    snprintf(info->threads_why, sizeof info->threads_why, "%s", job->threads_why);
     snprintf(info->producer, sizeof info->producer, "%s", job->meta.generator);
     snprintf(info->producer_version, sizeof info->producer_version, "%s",
              job->meta.value_spec);

@@ -1,5 +1,7 @@
 /* pipeline.c - a two-slot producer/consumer between a generator thread and the writing thread.
- * Slot i % 2 holds unit i. The generator waits for a free slot; the writer waits for a full one. */
+ * Slot i % 2 holds unit i. The generator waits for a free slot; the writer waits for a full one.
+ * With threads > 1 each unit is filled by a pool (src/pool.c): the generating thread and its
+ * workers, and the writer too whenever it would otherwise wait for values. */
 #include "sf_pipeline.h"
 
 #include <pthread.h>
@@ -10,6 +12,7 @@
 
 #include "sf_error.h"
 #include "sf_measure.h"
+#include "sf_pool.h"
 
 enum { SLOTS = 2 };
 
@@ -25,6 +28,7 @@ struct sf_pipeline {
     pthread_mutex_t lock;
     pthread_cond_t changed;
     pthread_t thread;
+    sf_pool *pool; /* NULL: the producer runs on one thread */
     double t_gen, t_wait;
 };
 
@@ -39,7 +43,8 @@ static int generate(sf_pipeline *p, uint64_t i, void *buf)
 {
     sf_unit u = sf_plan_unit(p->plan, i);
     double t = sf_clock();
-    int code = p->produce(p->ctx, &u.box, buf);
+    int code = p->pool ? sf_pool_run(p->pool, p->produce, p->ctx, &u.box, buf)
+                       : p->produce(p->ctx, &u.box, buf);
     p->t_gen += sf_clock() - t; /* only the generating thread touches t_gen */
     return code;
 }
@@ -69,13 +74,17 @@ static void *generator(void *arg)
 }
 
 sf_pipeline *sf_pipeline_start(sf_producer produce, void *ctx, const sf_plan *plan,
-                               int overlap)
+                               int overlap, int threads)
 {
     sf_pipeline *p = sf_xcalloc(1, sizeof *p);
     p->produce = produce;
     p->ctx = ctx;
     p->plan = plan;
     p->overlap = overlap && plan->nunits > 1;
+    /* threads in all: with overlap the generator thread, the workers, and the writer when it
+     * has nothing to write; without, the writer (between writes) and the workers. */
+    if (threads > 1)
+        p->pool = sf_pool_start(threads - 1 - p->overlap, plan->elem);
     size_t bytes = plan->nunits ? (size_t)(plan->unit_elems * plan->elem) : 1;
     for (int s = 0; s < (p->overlap ? SLOTS : 1); s++) {
         p->buf[s] = sf_xaligned(bytes);
@@ -106,8 +115,14 @@ const void *sf_pipeline_next(sf_pipeline *p, uint64_t i, sf_unit *u, int *code)
     } else {
         s = (int)(i % SLOTS);
         PT_CHECK(pthread_mutex_lock(&p->lock));
-        while (!p->full[s])
-            PT_CHECK(pthread_cond_wait(&p->changed, &p->lock));
+        while (!p->full[s]) {
+            /* Rather than wait, fill chunks of the unit under way (pool). */
+            PT_CHECK(pthread_mutex_unlock(&p->lock));
+            int helped = p->pool && sf_pool_help(p->pool, p->buf[s]);
+            PT_CHECK(pthread_mutex_lock(&p->lock));
+            if (!helped && !p->full[s])
+                PT_CHECK(pthread_cond_wait(&p->changed, &p->lock));
+        }
         *code = p->code[s];
         PT_CHECK(pthread_mutex_unlock(&p->lock));
     }
@@ -143,6 +158,7 @@ void sf_pipeline_finish(sf_pipeline *p, double *t_gen, double *t_wait)
         PT_CHECK(pthread_cond_destroy(&p->changed));
         PT_CHECK(pthread_mutex_destroy(&p->lock));
     }
+    sf_pool_finish(p->pool);
     *t_gen = p->t_gen;
     *t_wait = p->t_wait;
     for (int s = 0; s < SLOTS; s++)

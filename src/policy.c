@@ -43,6 +43,34 @@ int sf_policy_stream(const sf_options *opt, const sf_backend *be, char *why, siz
     return 1;
 }
 
+int sf_policy_threads(const sf_options *opt, int splittable, char *why, size_t len)
+{
+    if (!splittable) {
+        snprintf(why, len, "the producer is called from one thread");
+        return 1;
+    }
+    if (opt->threads > 0) {
+        snprintf(why, len, "--threads %d", opt->threads);
+        return opt->threads;
+    }
+    MPI_Comm node;
+    int on_node, mine, online;
+    core_counts(&mine, &online);
+    SF_MPI_CHECK(MPI_Comm_split_type(sf_comm(), MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL,
+                                     &node));
+    SF_MPI_CHECK(MPI_Comm_size(node, &on_node));
+    SF_MPI_CHECK(MPI_Comm_free(&node));
+    if (mine < online) {
+        snprintf(why, len, "auto: the %d core%s this rank is bound to", mine,
+                 mine == 1 ? "" : "s");
+        return mine > SF_MAX_THREADS ? SF_MAX_THREADS : mine;
+    }
+    int share = online / on_node > 0 ? online / on_node : 1;
+    snprintf(why, len, "auto: %d unbound rank%s on %d cores", on_node, on_node == 1 ? "" : "s",
+             online);
+    return share > SF_MAX_THREADS ? SF_MAX_THREADS : share;
+}
+
 int sf_policy_overlap(const sf_options *opt, char *why, size_t len)
 {
     if (opt->overlap != SF_OVERLAP_AUTO) {

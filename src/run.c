@@ -399,7 +399,7 @@ static sf_agreement run_units(run_state *rs, const sf_target *target, sf_rank_st
     rs->h = open_partial(job, target, &rs->pr);
     print_file_info(job, rs->h);
     rs->wb = start_writeback(job, rs->h, &rs->data_off, st->unit_bytes);
-    rs->pipe = sf_pipeline_start(job->produce, job->ctx, &rs->plan, job->overlap);
+    rs->pipe = sf_pipeline_start(job->produce, job->ctx, &rs->plan, job->overlap, job->threads);
     sf_agreement a = {0};
     for (uint64_t i = 0; i < rs->plan.ncalls && !a.stop; i++)
         a = one_unit(rs, i, st);

@@ -159,7 +159,9 @@ static void print_lines(FILE *out, const sf_run_info *run, const sf_totals *t)
                        "time in the producer, %s)", t->gen_gbps, run->producer);
     else
         sf_report_line(out, W, "Generation", "%.3f GB/s (all ranks' bytes / slowest rank's "
-                       "generate time), kernel %s", t->gen_gbps, t->kernel);
+                       "generate time), kernel %s, %d thread%s per rank (%s)", t->gen_gbps,
+                       t->kernel, run->threads_used, run->threads_used == 1 ? "" : "s",
+                       run->threads_why);
     if (run->overlap_used)
         sf_report_line(out, W, "Overlap", "on (%s): %.0f%% of generation ran behind I/O (worst "
                        "rank), the writer waited %.2f s for values", run->overlap_why,
@@ -250,6 +252,8 @@ static void fields_figures(sf_record *r, const sf_run_info *run, const sf_totals
     sf_record_number(r, "generate_GBps", "%.6f", t->gen_gbps);
     /* avx512, avx2, neon, scalar or mixed (sf_kernel_name) */
     sf_record_text(r, "kernel", "%s", t->kernel);
+    sf_record_number(r, "threads", "%d", run->threads_used);
+    sf_record_text(r, "threads_why", "%s", run->threads_why);
 }
 
 /* IOR's summary names, where they mean the same thing (one write, one repetition), then

@@ -73,6 +73,7 @@ int sf_write(const sf_options *opt, const sf_file_meta *meta, sf_producer produc
         job.meta = *meta;
         job.produce = produce;
         job.ctx = ctx;
+        job.splittable = 0; /* a user's producer is called from one thread at a time */
     }
     if ((rc = sf_job_prepare(&job)) != 0)
         return rc;

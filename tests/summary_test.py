@@ -70,8 +70,9 @@ with tempfile.TemporaryDirectory() as tmp:
          f'kernel {rec["kernel"]}, this CPU: {best}')
     table = run(1, "--shape", "4x5x6", "-o", out, "--force")
     gen = [l for l in table.splitlines() if l.startswith("Generation")]
-    case("table-generation-line-names-the-kernel",
-         len(gen) == 1 and gen[0].endswith(f'kernel {rec["kernel"]}'), table)
+    case("table-generation-line-names-the-kernel-and-threads",
+         len(gen) == 1 and f'kernel {rec["kernel"]}, ' in gen[0] and
+         " thread" in gen[0] and " per rank (" in gen[0], table)
 
     text = run(2, "--shape", "13x37x41", "-o", out, "--force", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(text)))

@@ -12,7 +12,7 @@
  * asks, which is what lets a resume on another rank count finish the same file.
  *
  * Build and run (make examples builds it):
- *     mpicc -O2 seed_loop.c $(pkg-config --cflags --libs slabfill) -o seed_loop
+ *     mpicc -O2 seed_loop.c $(pkg-config --cflags --libs slabfill) -lm -o seed_loop
  *     mpirun -n 3 ./seed_loop --shape 50x500x500 -o field.h5
  *
  * Sample output (mpirun -n 3 examples/seed_loop --shape 50x500x500 -o field.h5, 2026-11-29, on

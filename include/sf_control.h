@@ -25,7 +25,7 @@ typedef struct {
     int checkpoint;        /* write a progress record now */
     int stop;              /* stop after this unit: a signal arrived, or a producer said so */
     int signal;            /* the signal that stopped the run, or 0 */
-    int code;              /* the largest code a producer returned, or 0 */
+    int code;              /* the code furthest from 0 that a producer returned, or 0 */
 } sf_agreement;
 
 /* Contract: collective over comm. Starts the clock (t0) and, when stoppable, catches SIGTERM,

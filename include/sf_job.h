@@ -40,7 +40,7 @@ typedef struct {
     char stream_why[96];   /* how that was decided */
     /* Filled by sf_job_run: */
     uint64_t disk_bytes;   /* rank 0: what the final output occupies on disk */
-    int stop_code;         /* the largest code a producer returned to stop the run, or 0 */
+    int stop_code;         /* the code furthest from 0 a producer returned to stop the run */
 } sf_job;
 
 /* Contract: a job for opt with slabfill's own values (the built-in producer and its metadata);

@@ -24,8 +24,8 @@ typedef int (*sf_pool_fill)(void *ctx, const sf_box *box, void *out);
 sf_pool *sf_pool_start(int workers, size_t elem);
 
 /* Contract: fills box into out with fill(ctx, ...) on the calling thread, the workers and any
- * thread in sf_pool_help, and returns when every chunk is done, with the largest code fill
- * returned. One job at a time: calls from two threads at once are not allowed. */
+ * thread in sf_pool_help, and returns when every chunk is done, with the code furthest from 0 that
+ * fill returned. One job at a time: calls from two threads at once are not allowed. */
 int sf_pool_run(sf_pool *p, sf_pool_fill fill, void *ctx, const sf_box *box, void *out);
 
 /* Contract: fills chunks of the job under way that fills out, if there is one, until none is

@@ -18,7 +18,7 @@ typedef struct {
     sf_rank_stats *all;      /* rank 0: every rank's figures; NULL elsewhere */
     sf_verify_result verify; /* what opt.verify found */
     int complete;            /* --resume found the output complete: nothing was written */
-    int stop_code;           /* the largest code a producer returned to stop the run */
+    int stop_code;           /* the code furthest from 0 a producer returned to stop the run */
 } sf_write_run;
 
 /* Contract: collective over sf_comm(). Runs opt (sf_job_prepare, then sf_job_run) with

@@ -72,7 +72,8 @@ typedef struct {
  * (whole rows, or a part of one row) when the buffer is smaller than a slice; the parts of a
  * slice come in order, on one rank. Returns 0, or non-zero to stop the run after this unit's
  * predecessors are written (slabfill_write then returns SLABFILL_ESTOPPED with the progress
- * recorded, and the largest code any rank returned in slabfill_result.stop_code). With overlap
+ * recorded, and the code furthest from 0 that any rank returned in
+ * slabfill_result.stop_code; a negative code stops the run too). With overlap
  * on, it is called from a second thread and must make no MPI calls. */
 typedef int (*slabfill_producer)(void *ctx, const slabfill_box *box, void *out);
 
@@ -125,7 +126,8 @@ typedef struct {
     int nranks;
     uint64_t resumed;           /* slices already complete when the run started */
     int complete;               /* resume found the output complete: nothing was written */
-    int stop_code;              /* with SLABFILL_ESTOPPED: the largest code a producer gave */
+    int stop_code;              /* with SLABFILL_ESTOPPED: the code furthest from 0 a producer
+                                   gave; 0 when a signal stopped the run */
     uint64_t total_bytes;       /* all ranks' bytes */
     uint64_t file_bytes;        /* what the final file or store occupies on disk */
     uint64_t peak_rss_max, peak_rss_sum;

@@ -1,6 +1,7 @@
 /* control.c - the per-unit agreement, the signals and the progress line; see sf_control.h. */
 #include "sf_control.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -64,13 +65,17 @@ sf_agreement sf_control_unit(sf_control *c, uint64_t i, uint64_t ncalls, uint64_
         if (rank == 0)
             progress_line(c, c->resumed + total, sf_clock() - c->t0);
     }
-    /* Rank 0's clock decides checkpoints, so every rank records after the same unit. */
-    int flags[3] = {c->stoppable ? (int)stop_signal : 0,
+    /* Rank 0's clock decides checkpoints, so every rank records after the same unit. A code
+     * may be negative (C's usual -1): whether any rank has one travels apart from the codes,
+     * and the largest and the smallest both, so that the one furthest from 0 is kept. */
+    int flags[5] = {c->stoppable ? (int)stop_signal : 0,
                     rank == 0 && i + 1 < ncalls && sf_clock() - c->last_ckpt >= c->checkpoint,
-                    code};
-    SF_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, flags, 3, MPI_INT, MPI_MAX, c->comm));
-    sf_agreement a = {.checkpoint = flags[1], .signal = flags[0], .code = flags[2]};
-    a.stop = a.signal != 0 || a.code != 0;
+                    code != 0, code, code == INT_MIN ? INT_MAX : -code};
+    SF_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, flags, 5, MPI_INT, MPI_MAX, c->comm));
+    int lowest = -flags[4];
+    sf_agreement a = {.checkpoint = flags[1], .signal = flags[0],
+                      .code = flags[3] >= -lowest ? flags[3] : lowest};
+    a.stop = a.signal != 0 || flags[2];
     return a;
 }
 

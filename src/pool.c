@@ -12,6 +12,13 @@
 
 #include "sf_error.h"
 
+/* Of two producer codes, the one furthest from 0 (a negative code stops a run too). */
+static int furthest(int a, int b)
+{
+    long la = a < 0 ? -(long)a : a, lb = b < 0 ? -(long)b : b;
+    return la >= lb ? a : b;
+}
+
 /* Chunks per thread: enough that a thread slowed by the I/O thread or the OS does not hold up
  * the unit, few enough that each stays large. */
 enum { CHUNKS_PER_THREAD = 4 };
@@ -25,7 +32,7 @@ struct sf_pool {
     /* The job under way: */
     sf_pool_fill fill;
     void *ctx;
-    int code;        /* the largest code fill returned */
+    int code;        /* the code furthest from 0 that fill returned */
     sf_box box;
     char *out;
     uint64_t rows;   /* count[0] * count[1], or count[2] for a part of one row */
@@ -67,7 +74,7 @@ static int fill_rows(sf_pool *p, uint64_t r0, uint64_t r1)
             n = piece.count[0] * c1;
         }
         int c = p->fill(p->ctx, &piece, p->out + r * c2 * p->elem);
-        code = c > code ? c : code;
+        code = furthest(code, c);
     }
     return code;
 }
@@ -82,7 +89,7 @@ static int take_chunks(sf_pool *p, const void *only)
         PT_CHECK(pthread_mutex_unlock(&p->lock));
         int code = fill_rows(p, k * p->rows / n, (k + 1) * p->rows / n);
         PT_CHECK(pthread_mutex_lock(&p->lock));
-        p->code = code > p->code ? code : p->code;
+        p->code = furthest(p->code, code);
         did = 1;
         if (++p->done == p->chunks)
             PT_CHECK(pthread_cond_broadcast(&p->finished));

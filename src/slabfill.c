@@ -202,10 +202,12 @@ static void fill_result(detail *d, slabfill_result *res)
 static void explain(const detail *d, int rc)
 {
     const sf_verify_result *v = &d->run.verify;
-    if (rc == SF_EXIT_INTERRUPTED)
-        snprintf(last_error, sizeof last_error, "stopped by %s%d after a recorded unit; the "
-                 "same call with resume finishes it", d->run.stop_code ? "the producer, code "
-                 : "a signal, ", d->run.stop_code ? d->run.stop_code : 0);
+    if (rc == SF_EXIT_INTERRUPTED && d->run.stop_code)
+        snprintf(last_error, sizeof last_error, "stopped by the producer (code %d) after a "
+                 "recorded unit; the same call with resume finishes it", d->run.stop_code);
+    else if (rc == SF_EXIT_INTERRUPTED)
+        snprintf(last_error, sizeof last_error, "stopped by a signal (SIGTERM, SIGUSR1 or "
+                 "SIGINT) after a recorded unit; the same call with resume finishes it");
     else if (rc == SF_EXIT_FAILURE)
         snprintf(last_error, sizeof last_error, "verify found %llu slices that differ from "
                  "their digests (the first is %llu); the data stays under its partial name",
@@ -243,8 +245,11 @@ int slabfill_write(MPI_Comm comm, const slabfill_config *cfg, slabfill_producer 
     sf_scope_enter(comm, last_error, sizeof last_error, &saved);
     sf_options opt;
     sf_file_meta meta;
-    if (!cfg || !produce || !res)
-        rc = sf_error("slabfill_write needs a configuration, a producer and a result");
+    int missing = !cfg || !produce || !res; /* on any rank: every rank must refuse */
+    SF_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &missing, 1, MPI_INT, MPI_MAX, comm));
+    if (missing)
+        rc = sf_error("slabfill_write needs a configuration, a producer and a result on every "
+                      "rank");
     else if ((rc = config_options(cfg, &opt, &meta)) == 0) {
         detail *d = sf_xcalloc(1, sizeof *d);
         user_producer up = {produce, ctx};
@@ -311,8 +316,10 @@ int slabfill_verify(MPI_Comm comm, const char *path, uint64_t buffer,
     sf_scope_enter(comm, last_error, sizeof last_error, &saved);
     const sf_backend *be;
     sf_verify_result v;
-    if (!path || !res)
-        rc = sf_error("slabfill_verify needs a path and a result");
+    int missing = !path || !res;
+    SF_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &missing, 1, MPI_INT, MPI_MAX, comm));
+    if (missing)
+        rc = sf_error("slabfill_verify needs a path and a result on every rank");
     else if (buffer && (buffer < SF_MIN_BUFFER || buffer > SF_MAX_BUFFER))
         rc = sf_error("buffer %llu bytes; accepted: 0 (64 MiB), or %llu (1 KiB) to %llu "
                       "(1 GiB)", (unsigned long long)buffer, (unsigned long long)SF_MIN_BUFFER,

@@ -173,6 +173,11 @@ static int checker_for(const sf_backend *be, const char *path, sf_verify_result 
     if (stored_digests(be, path, res->meta.shape[0], (uint64_t **)&c->digest, err,
                        sizeof err) != 0)
         return sf_error("cannot verify %s: %s", path, err);
+    if (!c->values && !c->digest && be->sidecar)
+        return sf_error("cannot verify %s: its digests file %s%s is missing, and its values "
+                        "(generator '%s') are not ones this slabfill makes; accepted: the file "
+                        "with the %s file written beside it", path, path, be->sidecar,
+                        res->meta.generator, be->sidecar);
     if (!c->values && !c->digest)
         return sf_error("cannot verify %s: it holds no digests, and its values (generator "
                         "'%s', value spec '%s') are not ones this slabfill makes ('%s', '%s')",

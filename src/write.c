@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "sf_backend.h"
 #include "sf_error.h"
@@ -56,6 +57,24 @@ static int output_path(const sf_options *opt, const sf_backend *be, char *path, 
         snprintf(path, len, "%s", opt->output);
     else if (be->extension)
         snprintf(path, len, "slab%s", be->extension);
+    /* verify, and any reader, tells the format from the name: it must say the right one. (A
+     * directory given for a file, or a store's name with a slash, is refused by the output
+     * checks, with its own reason.) */
+    size_t n = strlen(path), e = be->extension ? strlen(be->extension) : 0;
+    const sf_backend *named = sf_backend_for_path(path);
+    struct stat st;
+    int dir = stat(path, &st) == 0 && S_ISDIR(st.st_mode) && !be->directory;
+    if (be->extension && named != be && !dir &&
+        (n <= e || strcmp(path + n - e, be->extension) != 0)) {
+        path[0] = '\0';
+        return named ? sf_error("output '%s' is named like backend %s's files, but backend %s writes "
+                                "it; accepted: a name ending in %s, or the backend %s",
+                                opt->output, named->name, be->name, be->extension, named->name)
+                     : sf_error("output '%s' does not end in %s, by which slabfill verify "
+                                "and readers know backend %s's format; accepted: a name "
+                                "ending in %s", opt->output, be->extension, be->name,
+                                be->extension);
+    }
     return 0;
 }
 

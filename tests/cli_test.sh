@@ -93,6 +93,13 @@ refuse page-cache-unknown "auto, drop, keep" 0 "${S[@]}" --page-cache sometimes
 refuse compare-with-resume "conflicts with --resume" 0 --compare --resume
 refuse null-with-resume "writes no file" 0 "${S[@]}" --backend null --resume
 refuse memory-with-output "writes no file" 0 "${S[@]}" --backend memory -o x.h5
+refuse output-named-for-another-backend "named like backend hdf5's files, but backend zarr" 0 \
+    "${S[@]}" --backend zarr -o x.h5
+refuse output-npy-named-nc "named like backend pnetcdf's files, but backend mpiio" 0 \
+    "${S[@]}" --backend mpiio -o x.nc
+refuse output-without-extension "does not end in .h5" 0 "${S[@]}" -o noext
+refuse threads-zero "accepted: 1 to 256" 0 "${S[@]}" --threads 0
+refuse no-check-without-verify "applies to slabfill verify FILE only" 0 "${S[@]}" --no-check
 refuse verify-without-file "verify needs a FILE" 0 verify
 refuse verify-two-files "verify checks one FILE" 0 verify a.h5 b.h5
 refuse verify-with-shape "takes the seed, shape" 0 verify --shape 3x4x5 keep.h5

@@ -37,7 +37,8 @@ static void verdict(const char *name, int good, const char *why)
 /* g(z, x, y) = z * 1000 + x + y / 1000, or its negation for the second half's producer. */
 typedef struct {
     float sign;
-    int stop_at;  /* return 7 when asked for this slice (-1: never) */
+    int stop_at;  /* return code when asked for this slice (-1: never) */
+    int code;     /* 7, or C's usual -1 */
 } field;
 
 static float value(const field *f, uint64_t z, uint64_t x, uint64_t y)
@@ -51,7 +52,7 @@ static int produce(void *ctx, const slabfill_box *b, void *out)
     float *v = out;
     if (f->stop_at >= 0 && b->start[0] <= (uint64_t)f->stop_at &&
         (uint64_t)f->stop_at < b->start[0] + b->count[0])
-        return 7;
+        return f->code;
     for (uint64_t z = b->start[0]; z < b->start[0] + b->count[0]; z++)
         for (uint64_t x = b->start[1]; x < b->start[1] + b->count[1]; x++)
             for (uint64_t y = b->start[2]; y < b->start[2] + b->count[2]; y++)
@@ -129,7 +130,7 @@ static void half(MPI_Comm comm, const char *dir, float sign)
 {
     char path[256], absent[256], name[128], why[600];
     const char *label = sign > 0 ? "half" : "other-half"; /* world rank 0 names the case */
-    field f = {sign, -1};
+    field f = {sign, -1, 7};
     snprintf(path, sizeof path, "%s/lib.npy", dir);
     snprintf(absent, sizeof absent, "%s/absent.npy", dir);
     const char *producer = sign > 0 ? "plus" : "minus";
@@ -167,7 +168,7 @@ static void stop_resume_verify(MPI_Comm comm, const char *dir, float sign)
     char path[256], name[128], why[600];
     const char *label = sign > 0 ? "half" : "other-half";
     const char *producer = sign > 0 ? "plus" : "minus";
-    field f = {sign, -1};
+    field f = {sign, -1, 7};
     slabfill_result res;
     snprintf(path, sizeof path, "%s/stopped.npy", dir);
     slabfill_config c = config(path, producer);
@@ -210,6 +211,42 @@ static void stop_resume_verify(MPI_Comm comm, const char *dir, float sign)
                       v.first_bad_slice == 9 && strstr(slabfill_last_error(), "9"), why);
 }
 
+/* A producer that returns -1 on one rank only, at its second slice: every rank stops with
+ * SLABFILL_ESTOPPED and code -1, overlap on and off; then a configuration missing on one rank
+ * only is refused on every rank instead of leaving the others waiting. */
+static void one_rank_differs(MPI_Comm comm, const char *dir, float sign)
+{
+    char path[256], name[160], why[600];
+    const char *label = sign > 0 ? "half" : "other-half";
+    int r;
+    MPI_Comm_rank(comm, &r);
+    for (int ov = 0; ov < 2; ov++) {
+        snprintf(path, sizeof path, "%s/minus-one-%d.npy", dir, ov);
+        slabfill_config c = config(path, "neg");
+        c.overlap = ov ? SLABFILL_ON : SLABFILL_OFF;
+        field f = {sign, -1, -1};
+        slabfill_result res;
+        int n; /* the second slice of the last rank's share of 12 slices */
+        MPI_Comm_size(comm, &n);
+        f.stop_at = r == n - 1 ? 12 - 12 / n + 1 : -1;
+        int rc = slabfill_write(comm, &c, produce, &f, &res);
+        snprintf(name, sizeof name, "%s-minus-one-on-one-rank-stops-every-rank-overlap-%s", label,
+                 ov ? "on" : "off");
+        snprintf(why, sizeof why, "rank %d: code %d, stop code %d: %s", r, rc, res.stop_code,
+                 slabfill_last_error());
+        verdict(name, rc == SLABFILL_ESTOPPED && res.stop_code == -1, why);
+        slabfill_result_free(&res);
+    }
+    snprintf(path, sizeof path, "%s/half-null.npy", dir);
+    slabfill_config c = config(path, "neg");
+    field f = {sign, -1, 7};
+    slabfill_result res;
+    int rc = slabfill_write(comm, r == 0 ? NULL : &c, produce, &f, &res);
+    snprintf(name, sizeof name, "%s-configuration-missing-on-one-rank-refused-everywhere", label);
+    snprintf(why, sizeof why, "rank %d: code %d: %s", r, rc, slabfill_last_error());
+    verdict(name, rc == SLABFILL_EBADINPUT && access(path, F_OK) != 0, why);
+}
+
 int main(int argc, char **argv)
 {
     int provided, size;
@@ -234,6 +271,7 @@ int main(int argc, char **argv)
      * each half takes the same steps in the same order. */
     half(comm, dir, color ? -1.0f : 1.0f);
     stop_resume_verify(comm, dir, color ? -1.0f : 1.0f);
+    one_rank_differs(comm, dir, color ? -1.0f : 1.0f);
     /* The odd half then does something else of its own while the even half verifies again:
      * a library run never touched MPI_COMM_WORLD. */
     long sum = 0, mine = world_rank;

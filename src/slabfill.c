@@ -247,7 +247,7 @@ int slabfill_write(MPI_Comm comm, const slabfill_config *cfg, slabfill_producer 
     sf_file_meta meta;
     int missing = !cfg || !produce || !res; /* on any rank: every rank must refuse */
     SF_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &missing, 1, MPI_INT, MPI_MAX, comm));
-    if (missing)
+    if (missing || !cfg || !produce || !res) /* the second half for the analyser's sake */
         rc = sf_error("slabfill_write needs a configuration, a producer and a result on every "
                       "rank");
     else if ((rc = config_options(cfg, &opt, &meta)) == 0) {
@@ -318,7 +318,7 @@ int slabfill_verify(MPI_Comm comm, const char *path, uint64_t buffer,
     sf_verify_result v;
     int missing = !path || !res;
     SF_MPI_CHECK(MPI_Allreduce(MPI_IN_PLACE, &missing, 1, MPI_INT, MPI_MAX, comm));
-    if (missing)
+    if (missing || !path || !res)
         rc = sf_error("slabfill_verify needs a path and a result on every rank");
     else if (buffer && (buffer < SF_MIN_BUFFER || buffer > SF_MAX_BUFFER))
         rc = sf_error("buffer %llu bytes; accepted: 0 (64 MiB), or %llu (1 KiB) to %llu "

@@ -88,6 +88,14 @@ FILE *sf_xfopen(const char *path, const char *mode);
             sf_die_mpi(__FILE__, __LINE__, #call, sf_rc_);                                    \
     } while (0)
 
+/* For pthread calls, which return the error number instead of setting errno. */
+#define SF_PT_CHECK(call)                                                                     \
+    do {                                                                                      \
+        int sf_pt_rc_ = (call);                                                               \
+        if (sf_pt_rc_ != 0)                                                                   \
+            sf_die(__FILE__, __LINE__, #call, "%s", strerror(sf_pt_rc_));                     \
+    } while (0)
+
 /* For libc calls that return -1 (or a negative value) and set errno. */
 #define SF_SYS_CHECK(call)                                                                    \
     do {                                                                                      \

@@ -32,12 +32,6 @@ struct sf_pipeline {
     double t_gen, t_wait;
 };
 
-#define PT_CHECK(call)                                                                        \
-    do {                                                                                      \
-        int pt_rc_ = (call);                                                                  \
-        if (pt_rc_ != 0)                                                                      \
-            sf_die(__FILE__, __LINE__, #call, "%s", strerror(pt_rc_));                        \
-    } while (0)
 
 static int generate(sf_pipeline *p, uint64_t i, void *buf)
 {
@@ -54,19 +48,19 @@ static void *generator(void *arg)
     sf_pipeline *p = arg;
     for (uint64_t i = 0; i < p->plan->nunits; i++) {
         int s = (int)(i % SLOTS), stop;
-        PT_CHECK(pthread_mutex_lock(&p->lock));
+        SF_PT_CHECK(pthread_mutex_lock(&p->lock));
         while (p->full[s] && !p->stop)
-            PT_CHECK(pthread_cond_wait(&p->changed, &p->lock));
+            SF_PT_CHECK(pthread_cond_wait(&p->changed, &p->lock));
         stop = p->stop;
-        PT_CHECK(pthread_mutex_unlock(&p->lock));
+        SF_PT_CHECK(pthread_mutex_unlock(&p->lock));
         if (stop)
             break;
         int code = generate(p, i, p->buf[s]);
-        PT_CHECK(pthread_mutex_lock(&p->lock));
+        SF_PT_CHECK(pthread_mutex_lock(&p->lock));
         p->code[s] = code;
         p->full[s] = 1;
-        PT_CHECK(pthread_cond_broadcast(&p->changed));
-        PT_CHECK(pthread_mutex_unlock(&p->lock));
+        SF_PT_CHECK(pthread_cond_broadcast(&p->changed));
+        SF_PT_CHECK(pthread_mutex_unlock(&p->lock));
         if (code != 0)
             break; /* the producer asked to stop: nothing after this unit is wanted */
     }
@@ -90,14 +84,14 @@ sf_pipeline *sf_pipeline_start(sf_producer produce, void *ctx, const sf_plan *pl
         p->buf[s] = sf_xaligned(bytes);
     }
     if (p->overlap) {
-        PT_CHECK(pthread_mutex_init(&p->lock, NULL));
-        PT_CHECK(pthread_cond_init(&p->changed, NULL));
+        SF_PT_CHECK(pthread_mutex_init(&p->lock, NULL));
+        SF_PT_CHECK(pthread_cond_init(&p->changed, NULL));
         /* Signals (SIGTERM, SIGUSR1) are for the main thread, which decides when to stop. */
         sigset_t all, old;
         sigfillset(&all);
-        PT_CHECK(pthread_sigmask(SIG_BLOCK, &all, &old));
-        PT_CHECK(pthread_create(&p->thread, NULL, generator, p));
-        PT_CHECK(pthread_sigmask(SIG_SETMASK, &old, NULL));
+        SF_PT_CHECK(pthread_sigmask(SIG_BLOCK, &all, &old));
+        SF_PT_CHECK(pthread_create(&p->thread, NULL, generator, p));
+        SF_PT_CHECK(pthread_sigmask(SIG_SETMASK, &old, NULL));
     }
     return p;
 }
@@ -114,17 +108,17 @@ const void *sf_pipeline_next(sf_pipeline *p, uint64_t i, sf_unit *u, int *code)
         *code = generate(p, i, p->buf[0]);
     } else {
         s = (int)(i % SLOTS);
-        PT_CHECK(pthread_mutex_lock(&p->lock));
+        SF_PT_CHECK(pthread_mutex_lock(&p->lock));
         while (!p->full[s]) {
             /* Rather than wait, fill chunks of the unit under way (pool). */
-            PT_CHECK(pthread_mutex_unlock(&p->lock));
+            SF_PT_CHECK(pthread_mutex_unlock(&p->lock));
             int helped = p->pool && sf_pool_help(p->pool, p->buf[s]);
-            PT_CHECK(pthread_mutex_lock(&p->lock));
+            SF_PT_CHECK(pthread_mutex_lock(&p->lock));
             if (!helped && !p->full[s])
-                PT_CHECK(pthread_cond_wait(&p->changed, &p->lock));
+                SF_PT_CHECK(pthread_cond_wait(&p->changed, &p->lock));
         }
         *code = p->code[s];
-        PT_CHECK(pthread_mutex_unlock(&p->lock));
+        SF_PT_CHECK(pthread_mutex_unlock(&p->lock));
     }
     p->t_wait += sf_clock() - t;
     return *code ? NULL : p->buf[s];
@@ -135,28 +129,28 @@ void sf_pipeline_release(sf_pipeline *p, uint64_t i)
     if (!p->overlap || i >= p->plan->nunits)
         return;
     int s = (int)(i % SLOTS);
-    PT_CHECK(pthread_mutex_lock(&p->lock));
+    SF_PT_CHECK(pthread_mutex_lock(&p->lock));
     p->full[s] = 0;
-    PT_CHECK(pthread_cond_broadcast(&p->changed));
-    PT_CHECK(pthread_mutex_unlock(&p->lock));
+    SF_PT_CHECK(pthread_cond_broadcast(&p->changed));
+    SF_PT_CHECK(pthread_mutex_unlock(&p->lock));
 }
 
 void sf_pipeline_stop(sf_pipeline *p)
 {
     if (!p->overlap)
         return;
-    PT_CHECK(pthread_mutex_lock(&p->lock));
+    SF_PT_CHECK(pthread_mutex_lock(&p->lock));
     p->stop = 1;
-    PT_CHECK(pthread_cond_broadcast(&p->changed));
-    PT_CHECK(pthread_mutex_unlock(&p->lock));
+    SF_PT_CHECK(pthread_cond_broadcast(&p->changed));
+    SF_PT_CHECK(pthread_mutex_unlock(&p->lock));
 }
 
 void sf_pipeline_finish(sf_pipeline *p, double *t_gen, double *t_wait)
 {
     if (p->overlap) {
-        PT_CHECK(pthread_join(p->thread, NULL));
-        PT_CHECK(pthread_cond_destroy(&p->changed));
-        PT_CHECK(pthread_mutex_destroy(&p->lock));
+        SF_PT_CHECK(pthread_join(p->thread, NULL));
+        SF_PT_CHECK(pthread_cond_destroy(&p->changed));
+        SF_PT_CHECK(pthread_mutex_destroy(&p->lock));
     }
     sf_pool_finish(p->pool);
     *t_gen = p->t_gen;

@@ -40,12 +40,6 @@ struct sf_pool {
     int active;
 };
 
-#define PT_CHECK(call)                                                                        \
-    do {                                                                                      \
-        int pt_rc_ = (call);                                                                  \
-        if (pt_rc_ != 0)                                                                      \
-            sf_die(__FILE__, __LINE__, #call, "%s", strerror(pt_rc_));                        \
-    } while (0)
 
 /* The rows [r0, r1) of the job's box, as the few boxes they make: the rest of a slice, whole
  * slices, the start of a slice. A box of one row is cut by columns instead. */
@@ -86,13 +80,13 @@ static int take_chunks(sf_pool *p, const void *only)
     int did = 0;
     while (p->active && p->next < p->chunks && (!only || only == p->out)) {
         uint64_t k = p->next++, n = p->chunks;
-        PT_CHECK(pthread_mutex_unlock(&p->lock));
+        SF_PT_CHECK(pthread_mutex_unlock(&p->lock));
         int code = fill_rows(p, k * p->rows / n, (k + 1) * p->rows / n);
-        PT_CHECK(pthread_mutex_lock(&p->lock));
+        SF_PT_CHECK(pthread_mutex_lock(&p->lock));
         p->code = furthest(p->code, code);
         did = 1;
         if (++p->done == p->chunks)
-            PT_CHECK(pthread_cond_broadcast(&p->finished));
+            SF_PT_CHECK(pthread_cond_broadcast(&p->finished));
     }
     return did;
 }
@@ -100,12 +94,12 @@ static int take_chunks(sf_pool *p, const void *only)
 static void *worker(void *arg)
 {
     sf_pool *p = arg;
-    PT_CHECK(pthread_mutex_lock(&p->lock));
+    SF_PT_CHECK(pthread_mutex_lock(&p->lock));
     while (!p->quit) {
         if (!take_chunks(p, NULL))
-            PT_CHECK(pthread_cond_wait(&p->work, &p->lock));
+            SF_PT_CHECK(pthread_cond_wait(&p->work, &p->lock));
     }
-    PT_CHECK(pthread_mutex_unlock(&p->lock));
+    SF_PT_CHECK(pthread_mutex_unlock(&p->lock));
     return NULL;
 }
 
@@ -114,16 +108,16 @@ sf_pool *sf_pool_start(int workers, size_t elem)
     sf_pool *p = sf_xcalloc(1, sizeof *p);
     p->workers = workers > 0 ? workers : 0;
     p->elem = elem;
-    PT_CHECK(pthread_mutex_init(&p->lock, NULL));
-    PT_CHECK(pthread_cond_init(&p->work, NULL));
-    PT_CHECK(pthread_cond_init(&p->finished, NULL));
+    SF_PT_CHECK(pthread_mutex_init(&p->lock, NULL));
+    SF_PT_CHECK(pthread_cond_init(&p->work, NULL));
+    SF_PT_CHECK(pthread_cond_init(&p->finished, NULL));
     p->threads = sf_xcalloc((size_t)p->workers + 1, sizeof *p->threads);
     sigset_t all, old;
     sigfillset(&all);
-    PT_CHECK(pthread_sigmask(SIG_BLOCK, &all, &old));
+    SF_PT_CHECK(pthread_sigmask(SIG_BLOCK, &all, &old));
     for (int i = 0; i < p->workers; i++)
-        PT_CHECK(pthread_create(&p->threads[i], NULL, worker, p));
-    PT_CHECK(pthread_sigmask(SIG_SETMASK, &old, NULL));
+        SF_PT_CHECK(pthread_create(&p->threads[i], NULL, worker, p));
+    SF_PT_CHECK(pthread_sigmask(SIG_SETMASK, &old, NULL));
     return p;
 }
 
@@ -132,7 +126,7 @@ int sf_pool_run(sf_pool *p, sf_pool_fill fill, void *ctx, const sf_box *box, voi
     uint64_t rows = box->count[0] * box->count[1];
     rows = rows == 1 ? box->count[2] : rows;
     uint64_t chunks = (uint64_t)(p->workers + 2) * CHUNKS_PER_THREAD;
-    PT_CHECK(pthread_mutex_lock(&p->lock));
+    SF_PT_CHECK(pthread_mutex_lock(&p->lock));
     assert(!p->active); /* one job at a time: our own bug otherwise */
     p->fill = fill;
     p->ctx = ctx;
@@ -143,21 +137,21 @@ int sf_pool_run(sf_pool *p, sf_pool_fill fill, void *ctx, const sf_box *box, voi
     p->next = p->done = 0;
     p->code = 0;
     p->active = p->chunks > 0;
-    PT_CHECK(pthread_cond_broadcast(&p->work));
+    SF_PT_CHECK(pthread_cond_broadcast(&p->work));
     take_chunks(p, NULL);
     while (p->done < p->chunks)
-        PT_CHECK(pthread_cond_wait(&p->finished, &p->lock));
+        SF_PT_CHECK(pthread_cond_wait(&p->finished, &p->lock));
     p->active = 0;
     int code = p->code;
-    PT_CHECK(pthread_mutex_unlock(&p->lock));
+    SF_PT_CHECK(pthread_mutex_unlock(&p->lock));
     return code;
 }
 
 int sf_pool_help(sf_pool *p, const void *out)
 {
-    PT_CHECK(pthread_mutex_lock(&p->lock));
+    SF_PT_CHECK(pthread_mutex_lock(&p->lock));
     int did = take_chunks(p, out);
-    PT_CHECK(pthread_mutex_unlock(&p->lock));
+    SF_PT_CHECK(pthread_mutex_unlock(&p->lock));
     return did;
 }
 
@@ -165,15 +159,15 @@ void sf_pool_finish(sf_pool *p)
 {
     if (!p)
         return;
-    PT_CHECK(pthread_mutex_lock(&p->lock));
+    SF_PT_CHECK(pthread_mutex_lock(&p->lock));
     p->quit = 1;
-    PT_CHECK(pthread_cond_broadcast(&p->work));
-    PT_CHECK(pthread_mutex_unlock(&p->lock));
+    SF_PT_CHECK(pthread_cond_broadcast(&p->work));
+    SF_PT_CHECK(pthread_mutex_unlock(&p->lock));
     for (int i = 0; i < p->workers; i++)
-        PT_CHECK(pthread_join(p->threads[i], NULL));
-    PT_CHECK(pthread_cond_destroy(&p->work));
-    PT_CHECK(pthread_cond_destroy(&p->finished));
-    PT_CHECK(pthread_mutex_destroy(&p->lock));
+        SF_PT_CHECK(pthread_join(p->threads[i], NULL));
+    SF_PT_CHECK(pthread_cond_destroy(&p->work));
+    SF_PT_CHECK(pthread_cond_destroy(&p->finished));
+    SF_PT_CHECK(pthread_mutex_destroy(&p->lock));
     free(p->threads);
     free(p);
 }

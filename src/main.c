@@ -9,16 +9,16 @@
  *   2 ranks on 1 host, backend hdf5, file slab.h5, slab 1
  *
  *    rank  host             z-range            slices  generate s   write s  peak memory
- *       0  vm               [0, 25)                25       0.035     0.069      29.0 MB
- *       1  vm               [25, 50)               25       0.037     0.071      28.7 MB
+ *       0  vm               [0, 25)                25       0.038     0.065      28.7 MB
+ *       1  vm               [25, 50)               25       0.031     0.075      28.7 MB
  *
- *   Elapsed time         0.30 s
+ *   Elapsed time         0.29 s
  *   Calculated storage   0.20 GB
- *   Peak memory          29.0 MB max per rank, 57.7 MB sum over 2 ranks
+ *   Peak memory          28.7 MB max per rank, 57.5 MB sum over 2 ranks
  *   File storage         0.20 GB
- *   Bandwidth            0.658 GB/s
- *   Generation           5.413 GB/s (all ranks' bytes / slowest rank's generate time), kernel
- *                        avx2
+ *   Bandwidth            0.682 GB/s
+ *   Generation           5.212 GB/s (all ranks' bytes / slowest rank's generate time), kernel
+ *                        avx2, 1 thread per rank (auto: the 1 core this rank is bound to)
  *   Overlap              off (auto: each rank is bound to 1 core, none spare for a generator
  *                        thread): generation and I/O took turns
  *   Page cache           drop (auto): each unit was written out at once and dropped from the

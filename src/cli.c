@@ -569,8 +569,8 @@ static void build_usage(text_buf *t)
                      be->missing);
         put_row(t, be->name, line);
     }
-    put(t, "\n  slabfill verify [--buffer SIZE] [--no-check] [--format table|csv|json] [-q|-v] "
-           "FILE\n");
+    put(t, "\n  slabfill verify [--buffer SIZE] [--no-check] [--format table|csv|json]\n"
+           "                  [-q|-v] FILE\n");
     put_row(t, "", "drop FILE from the page cache, read it back and check every slice against "
             "its stored digest (and slabfill's own values against the generator); report the "
             "read bandwidth");

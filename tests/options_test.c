@@ -145,7 +145,7 @@ static void verify_rules(void)
     env = "cb_nodes=2";
     rc = parse(ARGS("verify", "f.npy"), &o, err);
     env = NULL;
-    sf_test(rc == SF_EXIT_USAGE && strstr(err, "accepted options: --buffer, --format, -q, -v"),
+    sf_test(rc == SF_EXIT_USAGE && strstr(err, "accepted options: --buffer, --no-check, --format, -q, -v"),
             "verify-refuses-env-hints", "rc %d: %s", rc, err);
     static const char *const refused[] = {"--shape=2x2x2", "--dtype=float64", "--dist=uniform",
                                           "--backend=zarr", "-ox.h5", "--compare", "--resume",

@@ -40,7 +40,6 @@ struct sf_pool {
     int active;
 };
 
-
 /* The rows [r0, r1) of the job's box, as the few boxes they make: the rest of a slice, whole
  * slices, the start of a slice. A box of one row is cut by columns instead. */
 static int fill_rows(sf_pool *p, uint64_t r0, uint64_t r1)

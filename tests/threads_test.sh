@@ -8,11 +8,18 @@
 . "$(dirname "$0")/lib.sh"
 cd "$SCRATCH" || exit 1
 SH=7x131x97
+# run P ARGS...: slabfill on P ranks; one rank as a singleton (no mpirun: much the quicker
+# start where the host's name takes a DNS wait, as in CI's fresh box).
+run() {
+    local p=$1
+    shift
+    if [ "$p" = 1 ]; then "$SLABFILL" "$@"; else mpi "$p" "$@"; fi
+}
 key() { "$PYTHON" -c 'import json,sys; r=json.loads(sys.stdin.read().splitlines()[-1]); print(r[sys.argv[1]])' "$1"; }
 for dd in "float32 normal" "float64 uniform"; do
     read -r dt di <<<"$dd"
     T=(--backend mpiio --shape "$SH" --dtype "$dt" --dist "$di")
-    mpi 1 -q "${T[@]}" --threads 1 --overlap off -o "ref-$dt.npy" || fail "ref-$dt" "failed"
+    run 1 -q "${T[@]}" --threads 1 --overlap off -o "ref-$dt.npy" || fail "ref-$dt" "failed"
     check "reference-$dt-$di-matches-the-spec" "$PYTHON" "$TOP/tests/check_values.py" \
         "ref-$dt.npy"
     st=0
@@ -21,8 +28,11 @@ for dd in "float32 normal" "float64 uniform"; do
         for t in 2 3 8; do
             for ov in on off; do
                 for buf in 4k 64m; do
+                    # on 2 ranks, a sample: 3 threads, and 8 with part-row units
+                    [ "$p" = 2 ] && [ "$t" = 2 ] && continue
+                    [ "$p" = 2 ] && [ "$t" = 8 ] && [ "$buf" = 64m ] && continue
                     f=t-$p-$t-$ov-$buf-$dt.npy
-                    out=$(mpi "$p" --format json "${T[@]}" --threads "$t" --overlap "$ov" \
+                    out=$(run "$p" --format json "${T[@]}" --threads "$t" --overlap "$ov" \
                         --buffer "$buf" -o "$f" 2>&1) && cmp -s "$f" "ref-$dt.npy" &&
                         [ "$(key threads <<<"$out")" = "$t" ] ||
                         { st=1; why+="$p ranks, --threads $t --overlap $ov --buffer $buf: $out; "; }
@@ -50,7 +60,7 @@ else
     fail threads-auto-bound-rank-uses-its-cores "$out"
 fi
 for bad in 0 257 x -1; do
-    out=$(mpi 1 --backend null --shape 2x3x4 --threads "$bad" 2>&1)
+    out=$(run 1 --backend null --shape 2x3x4 --threads "$bad" 2>&1)
     rc=$?
     if [ "$rc" = 2 ] && grep -q "accepted: 1 to 256" <<<"$out"; then
         ok "threads-$bad-refused"

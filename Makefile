@@ -147,7 +147,7 @@ CROSS_CC ?= aarch64-linux-gnu-gcc
 FILL_DUMP_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -ffp-contract=off \
                    -fno-fast-math -Iinclude
 tests/fill_dump: tests/fill_dump.c $(VALUES_OBJ) include/*.h
-	$(CC) -O2 $(FILL_DUMP_CFLAGS) -o $@ tests/fill_dump.c $(VALUES_OBJ) -lm
+	$(CC) -O2 $(FILL_DUMP_CFLAGS) $(SF_LDFLAGS) -o $@ tests/fill_dump.c $(VALUES_OBJ) -lm
 tests/fill_dump-aarch64: tests/fill_dump.c $(VALUES_SRC) include/*.h
 	if command -v $(CROSS_CC) >/dev/null; then $(CROSS_CC) -static $(FILL_DUMP_CFLAGS) \
 	    $(VALUES_CFLAGS_1) -o $@ tests/fill_dump.c $(VALUES_SRC) -lm; fi

@@ -12,7 +12,8 @@
  *   unit       this rank's N-th write unit has been written, not yet recorded
  *   commit     the partial is complete, closed and checked, just before the rename
  *   committed  just after the rename, before the record is removed
- *   readback   a resume has checked the N-th unit of the slices its record claims */
+ *   readback   a resume has checked the N-th unit of the slices its record claims
+ *   repeat     --repeat: before the N+1-th write removes the file the N-th left */
 #ifndef SF_FAULT_H
 #define SF_FAULT_H
 

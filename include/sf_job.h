@@ -6,6 +6,7 @@
 #define SF_JOB_H
 
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "sf_backend.h"
 #include "sf_lock.h"
@@ -41,6 +42,7 @@ typedef struct {
     /* Filled by sf_job_run: */
     uint64_t disk_bytes;   /* rank 0: what the final output occupies on disk */
     int stop_code;         /* the code furthest from 0 a producer returned to stop the run */
+    struct stat committed; /* rank 0: the partial as it was renamed to path (its identity) */
 } sf_job;
 
 /* Contract: a job for opt with slabfill's own values (the built-in producer and its metadata);

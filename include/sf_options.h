@@ -17,6 +17,7 @@
 #define SF_MAX_SLAB UINT64_C(1000000)
 #define SF_MAX_HINTS 32
 #define SF_MAX_THREADS 256
+#define SF_MAX_REPEAT 10000
 
 typedef enum { SF_FORMAT_TABLE, SF_FORMAT_CSV, SF_FORMAT_JSON } sf_format;
 enum { SF_OVERLAP_AUTO, SF_OVERLAP_ON, SF_OVERLAP_OFF };
@@ -41,6 +42,7 @@ typedef struct {
     const char *verify_path; /* "slabfill verify FILE": the file */
     int no_check;        /* verify --no-check: read FILE only (a read measurement) */
     const char *summary_file; /* append one record per run: CSV, or JSON Lines for .jsonl */
+    int repeat;          /* --repeat: the write this many times, each a new file; 0 or 1: once */
     int compare, keep;   /* --compare: the seed article's experiment; --keep its files */
     int nhints;          /* SLABFILL_HINTS first, then each --hint, in order */
     sf_hint hints[SF_MAX_HINTS];

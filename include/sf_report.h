@@ -19,7 +19,7 @@
 
 /* ---- Records: one line of CSV (after its header line) or one JSON object ---------------- */
 
-#define SF_RECORD_MAX 64
+#define SF_RECORD_MAX 96
 
 typedef enum {
     SF_FIELD_TEXT,   /* a string: a JSON string, a CSV field quoted when it must be */

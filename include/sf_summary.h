@@ -41,7 +41,19 @@ typedef struct {
     char threads_why[160];     /* how --threads decided */
     char producer[64];         /* what made the values (the file's generator word) */
     char producer_version[64]; /* and its value spec */
+    int repetition;            /* --repeat: this write's number, from 1; 0: a write on its own */
+    int repetitions;           /* --repeat's N */
+    const double *rep_elapsed; /* elapsed s of writes 1..repetition, this one last */
+    const double *rep_gbps;    /* and their bandwidths, GB/s */
 } sf_run_info;
+
+/* One figure over repetitions, as IOR summarises them (its sd divides by n, not n - 1). */
+typedef struct {
+    double min, median, max, mean, sd;
+} sf_spread;
+
+/* Contract: the spread of v[0..n-1], n >= 1; v is not changed. */
+sf_spread sf_spread_of(const double *v, int n);
 
 /* Figures over all ranks, computed on rank 0 from the gathered stats. */
 typedef struct {

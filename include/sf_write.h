@@ -4,6 +4,9 @@
 #ifndef SF_WRITE_H
 #define SF_WRITE_H
 
+#include <sys/stat.h>
+
+#include "sf_backend.h"
 #include "sf_meta.h"
 #include "sf_options.h"
 #include "sf_pipeline.h"
@@ -12,6 +15,7 @@
 
 typedef struct {
     sf_options opt;          /* the run's options; info.opt points here */
+    const sf_backend *be;    /* the backend that ran (NULL when a pre-check refused) */
     char path[4096];         /* the output, "" for a backend that writes no file */
     sf_run_info info;        /* what ran, for the summary (valid when info.nranks > 0) */
     sf_rank_stats mine;      /* this rank's figures */
@@ -19,6 +23,7 @@ typedef struct {
     sf_verify_result verify; /* what opt.verify found */
     int complete;            /* --resume found the output complete: nothing was written */
     int stop_code;           /* the code furthest from 0 a producer returned to stop the run */
+    struct stat committed;   /* rank 0: the file as this run renamed it into place */
 } sf_write_run;
 
 /* Contract: collective over sf_comm(). Runs opt (sf_job_prepare, then sf_job_run) with

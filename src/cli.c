@@ -161,6 +161,16 @@ static int threads(const cli_value *v)
     return 0;
 }
 
+static int repeat(const cli_value *v)
+{
+    uint64_t n;
+    if (whole_number(v->arg, 1, SF_MAX_REPEAT, &n) != 0)
+        return refuse(v->err, v->errlen, "bad --repeat '%s'; accepted: a decimal integer from 1 "
+                      "to %d", v->arg, SF_MAX_REPEAT);
+    *(int *)v->dest = (int)n;
+    return 0;
+}
+
 static int buffer(const cli_value *v)
 {
     uint64_t *bytes = v->dest;
@@ -233,6 +243,9 @@ static const cli_option table[] = {
      "with verify: read FILE back without checking it, to measure the read alone"},
     {"summary-file", 0, "PATH", path, OPT(summary_file), NULL,
      "append this run's record to PATH (CSV; JSON Lines if .jsonl)"},
+    {"repeat", 0, "N", repeat, OPT(repeat), NULL, "write N times, 1..10000, as IOR's -i: the "
+     "file anew each time (verified each time with --verify), one record per write, and the "
+     "min, median, max and sd of time and bandwidth (default 1)"},
     {"hint", 0, "KEY=VALUE", hint, OWN(o), NULL,
      "MPI-IO hint, repeatable; also SLABFILL_HINTS=\"k=v;k=v\""},
     {"compare", 0, NULL, set_flag, OPT(compare), NULL, "run the comparison from the article "
@@ -417,6 +430,9 @@ static int check_rules(cli_state *st, int verify_cmd, int argc, char **args, int
                       "float32 normal); it conflicts with --dtype and --dist");
     if (o->compare && (o->resume || o->verify))
         return refuse(err, errlen, "--compare conflicts with --resume and --verify");
+    if (o->repeat > 1 && (o->compare || o->resume))
+        return refuse(err, errlen, "--repeat writes one backend's file anew each time; it "
+                      "conflicts with %s", o->compare ? "--compare" : "--resume");
     if (o->keep && !o->compare)
         return refuse(err, errlen, "--keep only applies to --compare");
     /* Last, so that the element size is the one --dtype chose wherever it stood. */
@@ -453,6 +469,7 @@ static int parse(int argc, char **argv, const char *env, sf_options *o, char *er
             .buffer = SF_DEFAULT_BUFFER,
             .format = SF_FORMAT_TABLE,
             .checkpoint = 30,
+            .repeat = 1,
         },
     };
     /* "slabfill verify FILE": a subcommand, recognised only as the first word. */

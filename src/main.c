@@ -30,10 +30,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "sf_backend.h"
 #include "sf_compare.h"
 #include "sf_error.h"
+#include "sf_fault.h"
 #include "sf_options.h"
 #include "sf_output.h"
 #include "sf_report.h"
@@ -197,26 +199,78 @@ static void after_run(const sf_write_run *run, int rc)
                 (unsigned long long)v->first[2], (unsigned long long)v->bad_slices, run->path);
     if (!run->all || rc != SF_EXIT_OK || run->complete)
         return;
-    if (opt->verbosity >= 0)
-        sf_summary_print(stdout, &run->info, run->all);
+    const sf_run_info *info = &run->info;
+    int last = info->repetition == info->repetitions, table = opt->format == SF_FORMAT_TABLE;
+    if (opt->verbosity >= 0 && table && info->repetition)
+        printf("repetition %d of %d: %.2f s, %.3f GB/s\n%s", info->repetition,
+               info->repetitions, info->rep_elapsed[info->repetition - 1],
+               info->rep_gbps[info->repetition - 1], last ? "\n" : "");
+    /* The table once, for the last write; a record (CSV's header once) for every write. */
+    if (opt->verbosity >= 0 && (last || !table))
+        sf_summary_print(stdout, info, run->all);
     if (opt->summary_file) {
-        sf_totals t = sf_summary_totals(&run->info, run->all);
-        sf_summary_append(opt->summary_file, &run->info, &t);
+        sf_totals t = sf_summary_totals(info, run->all);
+        sf_summary_append(opt->summary_file, info, &t);
     }
 }
+/* Between two writes of a --repeat, the file the last one renamed into place goes, so that
+ * each write starts as the first did; but only if it is still that file (rank 0 knows it by
+ * old, taken before the rename): a file another job or user put under the name meanwhile is
+ * left alone and the repeat stops. */
+static int clear_previous(const sf_write_run *run, const struct stat *old)
+{
+    struct stat st;
+    int changed = 0;
+    sf_fault_point("repeat");
+    if (sf_rank() == 0 && run->path[0]) {
+        changed = lstat(run->path, &st) != 0 || st.st_dev != old->st_dev ||
+                  st.st_ino != old->st_ino || st.st_mtime != old->st_mtime ||
+                  st.st_size != old->st_size;
+        if (!changed)
+            sf_output_discard(run->path, run->be->sidecar);
+    }
+    SF_MPI_CHECK(MPI_Bcast(&changed, 1, MPI_INT, 0, sf_comm()));
+    return changed ? sf_fail("--repeat: '%s' is not the file write %d of %d left (another job "
+                             "or user changed it); it was left alone and the repeat stopped",
+                             run->path, run->info.repetition, run->info.repetitions)
+                   : SF_EXIT_OK;
+}
 
-/* One run of one backend with slabfill's own values: the default command. */
+/* The default command: one backend's write with slabfill's own values, --repeat times. */
 static int run_command(const sf_options *opt)
 {
     int rc = check_summary_file(opt);
     if (rc)
         return rc;
-    sf_write_run *run = sf_xmalloc(sizeof *run);
-    rc = sf_write(opt, NULL, NULL, NULL, run);
-    if (run->info.nranks)
+    const int n = opt->repeat > 1 ? opt->repeat : 1;
+    double *elapsed = sf_xcalloc((size_t)n, sizeof *elapsed);
+    double *gbps = sf_xcalloc((size_t)n, sizeof *gbps);
+    sf_write_run *run = sf_xcalloc(1, sizeof *run);
+    struct stat written = {0};
+    for (int k = 1; k <= n && rc == SF_EXIT_OK; k++) {
+        if (k > 1 && (rc = clear_previous(run, &written)) != SF_EXIT_OK)
+            break;
+        rc = sf_write(opt, NULL, NULL, NULL, run);
+        if (!run->info.nranks)
+            break;
+        if (run->all) { /* rank 0 */
+            sf_totals t = sf_summary_totals(&run->info, run->all);
+            elapsed[k - 1] = t.elapsed;
+            gbps[k - 1] = t.gbps;
+        }
+        if (n > 1) {
+            run->info.repetition = k;
+            run->info.repetitions = n;
+            run->info.rep_elapsed = elapsed;
+            run->info.rep_gbps = gbps;
+        }
+        written = run->committed;
         after_run(run, rc);
-    sf_write_free(run);
+        sf_write_free(run);
+    }
     free(run);
+    free(elapsed);
+    free(gbps);
     return rc;
 }
 

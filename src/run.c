@@ -349,6 +349,9 @@ static int commit(sf_job *job, sf_verify_result *verify)
     }
     sf_fault_point("commit");
     if (sf_rank() == 0) {
+        /* what is renamed is ours (the lock is held): --repeat later replaces only this */
+        if (lstat(job->partial, &job->committed) != 0)
+            sf_die_errno("lstat", job->partial);
         sf_output_commit(job->partial, job->path, job->be->sidecar);
         sf_fault_point("committed");
         sf_output_remove(job->record);

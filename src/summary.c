@@ -3,7 +3,9 @@
  * bytes, MB = 1e6 bytes. */
 #include "sf_summary.h"
 
+#include <assert.h>
 #include <errno.h>
+#include <math.h>
 #include <inttypes.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -77,6 +79,42 @@ sf_totals sf_summary_totals(const sf_run_info *run, const sf_rank_stats *all)
 }
 
 static double gb(uint64_t b) { return (double)b / 1e9; }
+
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+sf_spread sf_spread_of(const double *v, int n)
+{
+    assert(n >= 1);
+    double *s = sf_xmalloc(sizeof *s * (size_t)n), mean = 0, var = 0;
+    memcpy(s, v, sizeof *s * (size_t)n);
+    qsort(s, (size_t)n, sizeof *s, by_value);
+    for (int i = 0; i < n; i++)
+        mean += s[i] / n;
+    for (int i = 0; i < n; i++)
+        var += (s[i] - mean) * (s[i] - mean) / n;
+    sf_spread r = {s[0], n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2, s[n - 1], mean,
+                   sqrt(var)};
+    free(s);
+    return r;
+}
+
+/* What a record says of repetitions: under --repeat, writes 1..k of n; else this write alone. */
+typedef struct {
+    int k, n;
+    sf_spread elapsed, gbps;
+} reps;
+
+static reps reps_of(const sf_run_info *run, const sf_totals *t)
+{
+    if (run->repetition == 0)
+        return (reps){1, 1, sf_spread_of(&t->elapsed, 1), sf_spread_of(&t->gbps, 1)};
+    return (reps){run->repetition, run->repetitions, sf_spread_of(run->rep_elapsed,
+                  run->repetition), sf_spread_of(run->rep_gbps, run->repetition)};
+}
 
 /* The two lines that say what ran: the array, then where and how it was written. */
 static void print_head(FILE *out, const sf_run_info *run, const sf_totals *t)
@@ -154,6 +192,14 @@ static void print_lines(FILE *out, const sf_run_info *run, const sf_totals *t)
     else
         sf_report_line(out, W, "File storage", "n/a");
     sf_report_line(out, W, "Bandwidth", "%.3f GB/s", t->gbps);
+    if (run->repetitions > 1) {
+        reps r = reps_of(run, t);
+        sf_report_line(out, W, "Repetitions", "%d of %d (--repeat): elapsed min %.2f, median "
+                       "%.2f, max %.2f s, sd %.2f s", r.k, r.n, r.elapsed.min, r.elapsed.median,
+                       r.elapsed.max, r.elapsed.sd);
+        sf_report_line(out, W, "", "bandwidth min %.3f, median %.3f, max %.3f GB/s, sd %.3f "
+                       "GB/s", r.gbps.min, r.gbps.median, r.gbps.max, r.gbps.sd);
+    }
     if (run->opt->spec.dist == SF_DIST_NONE)
         sf_report_line(out, W, "Generation", "%.3f GB/s (all ranks' bytes / slowest rank's "
                        "time in the producer, %s)", t->gen_gbps, run->producer);
@@ -256,11 +302,30 @@ static void fields_figures(sf_record *r, const sf_run_info *run, const sf_totals
     sf_record_text(r, "threads_why", "%s", run->threads_why);
 }
 
-/* IOR's summary names, where they mean the same thing (one write, one repetition), then
- * when and for which job the run was. */
-static void fields_ior(sf_record *r, const sf_run_info *run, const sf_totals *t)
+/* --repeat: this write's number, and the spread of time and bandwidth over writes 1..k (the
+ * last record of a --repeat covers them all). */
+static void fields_repeat(sf_record *r, const reps *p)
 {
-    double mib = t->elapsed > 0 ? (double)t->bytes / 1048576.0 / t->elapsed : 0.0;
+    sf_record_number(r, "repetition", "%d", p->k);
+    sf_record_number(r, "repeat", "%d", p->n);
+    const sf_spread *s[2] = {&p->elapsed, &p->gbps};
+    static const char *const key[2][4] = {
+        {"elapsed_s_min", "elapsed_s_median", "elapsed_s_max", "elapsed_s_sd"},
+        {"bandwidth_GBps_min", "bandwidth_GBps_median", "bandwidth_GBps_max",
+         "bandwidth_GBps_sd"}};
+    for (int i = 0; i < 2; i++) {
+        sf_record_number(r, key[i][0], "%.6f", s[i]->min);
+        sf_record_number(r, key[i][1], "%.6f", s[i]->median);
+        sf_record_number(r, key[i][2], "%.6f", s[i]->max);
+        sf_record_number(r, key[i][3], "%.6f", s[i]->sd);
+    }
+}
+
+/* IOR's summary names, where they mean the same thing (writes 1..k of a --repeat as IOR's
+ * repetitions), then when and for which job the run was. */
+static void fields_ior(sf_record *r, const sf_run_info *run, const sf_totals *t, const reps *p)
+{
+    const double mib = 1e9 / 1048576.0; /* GB/s to MiB/s */
     sf_record_text(r, "operation", "write");
     sf_record_text(r, "API", "%s", run->api);
     sf_record_number(r, "numTasks", "%d", run->nranks);
@@ -269,12 +334,12 @@ static void fields_ior(sf_record *r, const sf_run_info *run, const sf_totals *t)
     sf_record_number(r, "blockSize", "%" PRIu64, t->rank_bytes_max);
     sf_record_number(r, "transferSize", "%" PRIu64, t->unit_bytes);
     sf_record_number(r, "filePerProc", "0");
-    sf_record_number(r, "repetitions", "1");
-    sf_record_number(r, "bwMaxMIB", "%.6f", mib);
-    sf_record_number(r, "bwMinMIB", "%.6f", mib);
-    sf_record_number(r, "bwMeanMIB", "%.6f", mib);
-    sf_record_number(r, "bwStdMIB", "0");
-    sf_record_number(r, "MeanTime", "%.6f", t->elapsed);
+    sf_record_number(r, "repetitions", "%d", p->k);
+    sf_record_number(r, "bwMaxMIB", "%.6f", p->gbps.max * mib);
+    sf_record_number(r, "bwMinMIB", "%.6f", p->gbps.min * mib);
+    sf_record_number(r, "bwMeanMIB", "%.6f", p->gbps.mean * mib);
+    sf_record_number(r, "bwStdMIB", "%.6f", p->gbps.sd * mib);
+    sf_record_number(r, "MeanTime", "%.6f", p->elapsed.mean);
     sf_record_number(r, "xsizeMiB", "%.6f", (double)t->bytes / 1048576.0);
     char stamp[32];
     time_t now = time(NULL);
@@ -292,9 +357,11 @@ void sf_summary_fields(sf_record *r, const sf_run_info *run, const sf_totals *t,
 {
     if (approach)
         sf_record_text(r, "approach", "%s", approach);
+    reps p = reps_of(run, t);
     fields_run(r, run, t);
     fields_figures(r, run, t);
-    fields_ior(r, run, t);
+    fields_repeat(r, &p);
+    fields_ior(r, run, t, &p);
 }
 
 void sf_summary_append(const char *path, const sf_run_info *run, const sf_totals *t)
@@ -320,7 +387,8 @@ void sf_summary_print(FILE *out, const sf_run_info *run, const sf_rank_stats *al
     } else {
         sf_record r = {0};
         sf_summary_fields(&r, run, &t, NULL);
-        sf_record_write(out, &r, run->opt->format, 1);
+        /* a --repeat's CSV: one header line, then a line per write */
+        sf_record_write(out, &r, run->opt->format, run->repetition <= 1);
         sf_record_free(&r);
     }
     fflush(out);

@@ -87,6 +87,7 @@ int sf_write(const sf_options *opt, const sf_file_meta *meta, sf_producer produc
     const sf_backend *be = choose_backend(&run->opt, &rc);
     if (!be || (rc = output_path(&run->opt, be, run->path, sizeof run->path)) != 0)
         return rc;
+    run->be = be;
     sf_job job = sf_job_init(&run->opt, be, be->extension ? run->path : NULL);
     if (produce) {
         job.meta = *meta;
@@ -101,6 +102,7 @@ int sf_write(const sf_options *opt, const sf_file_meta *meta, sf_producer produc
     run->info.verify = run->opt.verify ? &run->verify : NULL;
     run->complete = job.complete;
     run->stop_code = job.stop_code;
+    run->committed = job.committed;
     sf_job_release(&job);
     run->all = sf_summary_gather(&run->mine, run->info.nranks);
     return rc;

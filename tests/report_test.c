@@ -7,6 +7,7 @@
  * are checked to the byte. (verify's lines, built in main.c, are checked end to end by
  * tests/summary_test.py.) */
 #include <locale.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,7 +74,7 @@ static FILE *scratch(void)
 
 /* ---- A strict CSV reader (RFC 4180; LF line ends, as slabfill writes) -------------------- */
 
-enum { CSV_MAX = 64 };
+enum { CSV_MAX = SF_RECORD_MAX };
 typedef struct {
     int nrec, nfield[4];
     char *cell[4][CSV_MAX];
@@ -160,7 +161,7 @@ static int utf8_valid(const char *s, size_t len)
     return 1;
 }
 
-enum { JSON_MAX = 64 };
+enum { JSON_MAX = SF_RECORD_MAX };
 typedef struct {
     int n;
     char *key[JSON_MAX], *str[JSON_MAX];
@@ -489,6 +490,22 @@ static void summary_names(void)
             NNAMES);
 }
 
+/* --repeat's spread, against values worked by hand: the median of an even count is the mean of
+ * the middle two, and sd divides by n (as IOR's does); the input is left in its order. */
+static void spread(void)
+{
+    double odd[] = {3, 1, 2}, even[] = {4, 1, 3, 2}, one[] = {7.5};
+    sf_spread a = sf_spread_of(odd, 3), b = sf_spread_of(even, 4), c = sf_spread_of(one, 1);
+    sf_test(a.min == 1 && a.median == 2 && a.max == 3 && a.mean == 2 &&
+            fabs(a.sd - sqrt(2.0 / 3)) < 1e-15 && odd[0] == 3 && odd[1] == 1,
+            "spread-odd-count", "%g %g %g %g %g", a.min, a.median, a.max, a.mean, a.sd);
+    sf_test(b.min == 1 && b.median == 2.5 && b.max == 4 && b.mean == 2.5 &&
+            fabs(b.sd - sqrt(1.25)) < 1e-15, "spread-even-count", "%g %g %g %g %g", b.min,
+            b.median, b.max, b.mean, b.sd);
+    sf_test(c.min == 7.5 && c.median == 7.5 && c.max == 7.5 && c.sd == 0, "spread-one-write",
+            "%g %g %g %g", c.min, c.median, c.max, c.sd);
+}
+
 int main(void)
 {
     const char *utf8[] = {"C.UTF-8", "C.utf8", "en_US.UTF-8", "UTF-8"};
@@ -506,5 +523,6 @@ int main(void)
     report_text();
     table_layout();
     summary_names();
+    spread();
     return sf_test_failures ? 1 : 0;
 }

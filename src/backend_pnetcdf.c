@@ -87,7 +87,10 @@ static void *nc_create(const sf_target *t)
     }
     put_text(h->ncid, h->varid, "coordinates", DIGESTS);
     put_text(h->ncid, NC_GLOBAL, "title", "slabfill array; see the attributes of variable data");
-    SF_NC_CHECK(ncmpi_enddef(h->ncid));
+    /* The values start at 1 MiB, as hdf5's do (H5Pset_alignment), not right after the header
+     * (1024 bytes in): every unit then covers whole pages and file system blocks, so no
+     * write-out reads a page back first to merge a neighbour's part of it. */
+    SF_NC_CHECK(ncmpi__enddef(h->ncid, 0, 1 << 20, 0, 0));
     if (h->independent)
         SF_NC_CHECK(ncmpi_begin_indep_data(h->ncid));
     return h;

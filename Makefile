@@ -17,6 +17,8 @@ MPIRUN ?= mpirun --allow-run-as-root --oversubscribe
 RUN_ARGS ?=
 BENCH ?= quick
 BENCH_NP ?= 2
+# An IOR binary of your own for make bench; without one bench/run builds IOR (see bench/run).
+IOR ?=
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -180,7 +182,7 @@ check-slurm: slabfill
 
 # BENCH=quick (default, 2-3 minutes) or BENCH=full (the seed's 500x2000x2000); see bench/run.
 bench: slabfill bench/lib_bench
-	@BENCH="$(BENCH)" MPIRUN="$(MPIRUN)" PYTHON="$(PYTHON)" NP="$(BENCH_NP)" bench/run
+	@BENCH="$(BENCH)" MPIRUN="$(MPIRUN)" PYTHON="$(PYTHON)" NP="$(BENCH_NP)" IOR="$(IOR)" bench/run
 
 # Static analysis, configured in .clang-tidy and tests/cppcheck.supp; both must be silent.
 lint:

@@ -213,6 +213,7 @@ static void after_run(const sf_write_run *run, int rc)
         sf_summary_append(opt->summary_file, info, &t);
     }
 }
+
 /* Between two writes of a --repeat, the file the last one renamed into place goes, so that
  * each write starts as the first did; but only if it is still that file (rank 0 knows it by
  * old, taken before the rename): a file another job or user put under the name meanwhile is

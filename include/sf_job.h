@@ -6,7 +6,6 @@
 #define SF_JOB_H
 
 #include <stdint.h>
-#include <sys/stat.h>
 
 #include "sf_backend.h"
 #include "sf_lock.h"
@@ -26,7 +25,10 @@ typedef struct {
     /* Filled by sf_job_prepare: */
     char partial[4096];    /* ".NAME.partial" beside path */
     char record[4200];     /* its progress record */
-    sf_lock *lock;         /* rank 0: the output's lock, held until sf_job_release */
+    sf_lock *lock;         /* rank 0: the output's lock, held until sf_job_release; or, when
+                              lock_kept, one the caller took and releases itself */
+    int lock_kept;         /* set before sf_job_prepare: lock (NULL: take one) stays held
+                              after sf_job_release, for the caller (--repeat's next write) */
     unsigned char *done;   /* resumed run: slices the record claims complete (shape[0] bytes) */
     uint64_t *digest;      /* resumed run: their XXH3-64 digests (shape[0] entries) */
     uint64_t resumed;      /* how many slices were complete when this run started */
@@ -42,7 +44,8 @@ typedef struct {
     /* Filled by sf_job_run: */
     uint64_t disk_bytes;   /* rank 0: what the final output occupies on disk */
     int stop_code;         /* the code furthest from 0 a producer returned to stop the run */
-    struct stat committed; /* rank 0: the partial as it was renamed to path (its identity) */
+    uint64_t committed;    /* rank 0: sf_output_identity of the output right after the rename */
+    int committed_known;   /* and whether it could be taken */
 } sf_job;
 
 /* Contract: a job for opt with slabfill's own values (the built-in producer and its metadata);

@@ -25,6 +25,14 @@ int sf_output_check(const char *path, int is_dir_store, int mpiio, int force, in
 int sf_output_check_sidecar(const char *path, const char *sidecar, int force, char *err,
                             size_t errlen);
 
+/* Contract: rank 0. A fingerprint of what is under path and its sidecar (path + sidecar; NULL:
+ * none) into *id: each entry's device, inode, type, size, modification and change times (to
+ * the nanosecond where the OS keeps them), and for a directory store every entry inside it, by
+ * name, links never followed. Any change to any of them (a file replaced, edited, renamed, a
+ * file added inside a store) changes it. 0, or -1 when path or the sidecar is missing or cannot
+ * be read. --repeat removes only a file whose fingerprint is the one its last write left. */
+int sf_output_identity(const char *path, const char *sidecar, uint64_t *id);
+
 /* Contract: sf_output_remove of path and of its sidecar (NULL: none). */
 void sf_output_discard(const char *path, const char *sidecar);
 

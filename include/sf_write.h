@@ -4,9 +4,8 @@
 #ifndef SF_WRITE_H
 #define SF_WRITE_H
 
-#include <sys/stat.h>
-
 #include "sf_backend.h"
+#include "sf_lock.h"
 #include "sf_meta.h"
 #include "sf_options.h"
 #include "sf_pipeline.h"
@@ -23,7 +22,8 @@ typedef struct {
     sf_verify_result verify; /* what opt.verify found */
     int complete;            /* --resume found the output complete: nothing was written */
     int stop_code;           /* the code furthest from 0 a producer returned to stop the run */
-    struct stat committed;   /* rank 0: the file as this run renamed it into place */
+    uint64_t committed;      /* rank 0: sf_output_identity of the output this run renamed */
+    int committed_known;     /* into place, and whether it could be taken */
 } sf_write_run;
 
 /* Contract: collective over sf_comm(). Runs opt (sf_job_prepare, then sf_job_run) with
@@ -31,9 +31,13 @@ typedef struct {
  * metadata meta (the producer's name and version, seed, shape, dtype). run must not move
  * while its info is used (info points into it). Returns what sf_job_run returns, or
  * SF_EXIT_USAGE / SF_EXIT_FAILURE from a failed pre-check, the message said through
- * sf_error (info.nranks is then 0 and nothing else is filled). */
+ * sf_error (info.nranks is then 0 and nothing else is filled). keep NULL: the run takes the
+ * output's lock and lets it go. Else (rank 0) *keep is a lock the caller holds for this output
+ * or NULL (the run takes one), and on return *keep is the lock, still held or NULL: the caller
+ * releases it (sf_lock_release), so that --repeat owns the output from its first write to its
+ * last. */
 int sf_write(const sf_options *opt, const sf_file_meta *meta, sf_producer produce, void *ctx,
-             sf_write_run *run);
+             sf_write_run *run, sf_lock **keep);
 
 /* Contract: frees what sf_write allocated in run. */
 void sf_write_free(sf_write_run *run);

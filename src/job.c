@@ -180,7 +180,8 @@ static void share_resume(sf_job *job, const sf_progress *p)
 
 int sf_job_prepare(sf_job *job)
 {
-    job->lock = NULL;
+    if (!job->lock_kept)
+        job->lock = NULL;
     job->done = NULL;
     job->digest = NULL;
     job->resumed = 0;
@@ -203,7 +204,7 @@ int sf_job_prepare(sf_job *job)
          * the directory, which the lock file would); then everything is checked again under
          * the lock, since another job may have changed it meanwhile. */
         v.rc = check_output(job, &v);
-        if (v.rc == 0)
+        if (v.rc == 0 && !job->lock)
             v.rc = sf_lock_take(job->path, &job->lock, v.err, sizeof v.err);
         if (v.rc == 0)
             v.rc = prepare_rank0(job, &p, &v);
@@ -211,8 +212,10 @@ int sf_job_prepare(sf_job *job)
     SF_MPI_CHECK(MPI_Bcast(&v, (int)sizeof v, MPI_BYTE, 0, sf_comm()));
     if (v.rc) {
         sf_progress_free(&p);
-        sf_lock_release(job->lock);
-        job->lock = NULL;
+        if (!job->lock_kept) {
+            sf_lock_release(job->lock);
+            job->lock = NULL;
+        }
         return v.rc == SF_EXIT_FAILURE ? sf_fail("%s", v.err) : sf_error("%s", v.err);
     }
     job->complete = v.complete;
@@ -258,6 +261,8 @@ void sf_job_release(sf_job *job)
     free(job->digest);
     job->done = NULL;
     job->digest = NULL;
-    sf_lock_release(job->lock);
-    job->lock = NULL;
+    if (!job->lock_kept) {
+        sf_lock_release(job->lock);
+        job->lock = NULL;
+    }
 }

@@ -36,6 +36,7 @@
 #include "sf_compare.h"
 #include "sf_error.h"
 #include "sf_fault.h"
+#include "sf_lock.h"
 #include "sf_options.h"
 #include "sf_output.h"
 #include "sf_report.h"
@@ -173,15 +174,23 @@ static int verify_command(const sf_options *opt)
     return v.mismatches || v.bad_slices ? SF_EXIT_FAILURE : SF_EXIT_OK;
 }
 
-/* --summary-file's directory must exist and be writable; appending to the file is fine. */
+/* --summary-file's directory must exist and be writable, and the file be a regular file or
+ * new: appending to it is fine, following a link or blocking on a FIFO is not. */
 static int check_summary_file(const sf_options *opt)
 {
     char why[SF_ERRLEN + 4096];
     int bad = 0;
+    struct stat st;
     if (!opt->summary_file)
         return 0;
     if (sf_rank() == 0)
         bad = sf_output_check(opt->summary_file, 0, 0, 1, 1, why, sizeof why);
+    if (sf_rank() == 0 && !bad && lstat(opt->summary_file, &st) == 0 && !S_ISREG(st.st_mode)) {
+        bad = 1;
+        snprintf(why, sizeof why, "'%s' is a %s; accepted: a regular file to append to, or a "
+                 "new name", opt->summary_file, S_ISLNK(st.st_mode) ? "symbolic link"
+                 : S_ISFIFO(st.st_mode) ? "FIFO" : "special file");
+    }
     SF_MPI_CHECK(MPI_Bcast(&bad, 1, MPI_INT, 0, sf_comm()));
     return bad ? sf_error("--summary-file: %s", why) : 0;
 }
@@ -214,30 +223,33 @@ static void after_run(const sf_write_run *run, int rc)
     }
 }
 
-/* Between two writes of a --repeat, the file the last one renamed into place goes, so that
- * each write starts as the first did; but only if it is still that file (rank 0 knows it by
- * old, taken before the rename): a file another job or user put under the name meanwhile is
- * left alone and the repeat stops. */
-static int clear_previous(const sf_write_run *run, const struct stat *old)
+/* Between two writes of a --repeat, rank 0 removes the output the last one left, so that each
+ * write starts as the first did and the disk never holds two copies; but only if it is still
+ * what that write left (sf_output_identity, file and sidecar): a file another user put under
+ * either name meanwhile is left alone and the repeat stops. The lock is held throughout, so no
+ * other slabfill job can have touched them. */
+static int clear_previous(const sf_write_run *run)
 {
-    struct stat st;
+    uint64_t now = 0;
     int changed = 0;
     sf_fault_point("repeat");
     if (sf_rank() == 0 && run->path[0]) {
-        changed = lstat(run->path, &st) != 0 || st.st_dev != old->st_dev ||
-                  st.st_ino != old->st_ino || st.st_mtime != old->st_mtime ||
-                  st.st_size != old->st_size;
+        changed = !run->committed_known ||
+                  sf_output_identity(run->path, run->be->sidecar, &now) != 0 ||
+                  now != run->committed;
         if (!changed)
             sf_output_discard(run->path, run->be->sidecar);
     }
     SF_MPI_CHECK(MPI_Bcast(&changed, 1, MPI_INT, 0, sf_comm()));
-    return changed ? sf_fail("--repeat: '%s' is not the file write %d of %d left (another job "
-                             "or user changed it); it was left alone and the repeat stopped",
-                             run->path, run->info.repetition, run->info.repetitions)
+    return changed ? sf_fail("--repeat: '%s'%s is not what write %d of %d left there (changed, "
+                             "replaced or removed since); it was left alone and the repeat "
+                             "stopped", run->path, run->be->sidecar ? " or its sidecar" : "",
+                             run->info.repetition, run->info.repetitions)
                    : SF_EXIT_OK;
 }
 
-/* The default command: one backend's write with slabfill's own values, --repeat times. */
+/* The default command: one backend's write with slabfill's own values, --repeat times, the
+ * output's lock held from the first write to the last. */
 static int run_command(const sf_options *opt)
 {
     int rc = check_summary_file(opt);
@@ -247,11 +259,11 @@ static int run_command(const sf_options *opt)
     double *elapsed = sf_xcalloc((size_t)n, sizeof *elapsed);
     double *gbps = sf_xcalloc((size_t)n, sizeof *gbps);
     sf_write_run *run = sf_xcalloc(1, sizeof *run);
-    struct stat written = {0};
+    sf_lock *lock = NULL;
     for (int k = 1; k <= n && rc == SF_EXIT_OK; k++) {
-        if (k > 1 && (rc = clear_previous(run, &written)) != SF_EXIT_OK)
+        if (k > 1 && (rc = clear_previous(run)) != SF_EXIT_OK)
             break;
-        rc = sf_write(opt, NULL, NULL, NULL, run);
+        rc = sf_write(opt, NULL, NULL, NULL, run, n > 1 ? &lock : NULL);
         if (!run->info.nranks)
             break;
         if (run->all) { /* rank 0 */
@@ -265,10 +277,10 @@ static int run_command(const sf_options *opt)
             run->info.rep_elapsed = elapsed;
             run->info.rep_gbps = gbps;
         }
-        written = run->committed;
         after_run(run, rc);
         sf_write_free(run);
     }
+    sf_lock_release(lock);
     free(run);
     free(elapsed);
     free(gbps);

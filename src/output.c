@@ -7,6 +7,7 @@
 #endif
 #include "sf_output.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -144,6 +145,89 @@ int sf_output_space(const char *path, uint64_t need, char *err, size_t errlen)
 int sf_output_partial_name(const char *path, char *buf, size_t len)
 {
     return sf_sibling_name(path, ".partial", buf, len);
+}
+
+/* Nanoseconds of a struct stat's times: POSIX 2008 names them st_mtim, macOS st_mtimespec. */
+#if defined(__APPLE__)
+#define MTIME_NS(st) ((st)->st_mtimespec.tv_nsec)
+#define CTIME_NS(st) ((st)->st_ctimespec.tv_nsec)
+#else
+#define MTIME_NS(st) ((st)->st_mtim.tv_nsec)
+#define CTIME_NS(st) ((st)->st_ctim.tv_nsec)
+#endif
+
+static uint64_t mix(uint64_t h, uint64_t v) /* splitmix64's finaliser over h ^ v */
+{
+    uint64_t z = (h ^ v) + UINT64_C(0x9e3779b97f4a7c15);
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}
+
+static uint64_t entry_id(const char *name, const struct stat *st)
+{
+    uint64_t h = 0;
+    for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+        h = mix(h, *c);
+    const uint64_t f[] = {(uint64_t)st->st_dev, (uint64_t)st->st_ino, (uint64_t)st->st_mode,
+                          (uint64_t)st->st_size, (uint64_t)st->st_mtime,
+                          (uint64_t)MTIME_NS(st), (uint64_t)st->st_ctime,
+                          (uint64_t)CTIME_NS(st)};
+    for (size_t i = 0; i < sizeof f / sizeof *f; i++)
+        h = mix(h, f[i]);
+    return h;
+}
+
+/* Adds the ids of every entry below the open directory fd to *sum (a sum, so that the order
+ * readdir gives does not matter); closes fd. -1 when something cannot be read. */
+static int tree_id(int fd, int depth, uint64_t *sum)
+{
+    DIR *d = fdopendir(fd);
+    if (!d) {
+        close(fd);
+        return -1;
+    }
+    int rc = 0;
+    for (struct dirent *e; rc == 0 && (e = readdir(d)) != NULL;) {
+        struct stat st;
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+            rc = -1;
+            break;
+        }
+        *sum += mix(entry_id(e->d_name, &st), (uint64_t)depth);
+        if (S_ISDIR(st.st_mode)) {
+            int sub = depth < 16 ? openat(dirfd(d), e->d_name,
+                                          O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                                 : -1;
+            rc = sub < 0 ? -1 : tree_id(sub, depth + 1, sum);
+        }
+    }
+    closedir(d);
+    return rc;
+}
+
+int sf_output_identity(const char *path, const char *sidecar, uint64_t *id)
+{
+    struct stat st;
+    char side[4200];
+    if (lstat(path, &st) != 0)
+        return -1;
+    uint64_t sum = entry_id(path, &st);
+    if (S_ISDIR(st.st_mode)) {
+        int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0 || tree_id(fd, 1, &sum) != 0)
+            return -1;
+    }
+    if (sidecar) {
+        if (snprintf(side, sizeof side, "%s%s", path, sidecar) >= (int)sizeof side ||
+            lstat(side, &st) != 0)
+            return -1;
+        sum += entry_id(side, &st);
+    }
+    *id = sum;
+    return 0;
 }
 
 static int remove_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)

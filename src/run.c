@@ -349,10 +349,10 @@ static int commit(sf_job *job, sf_verify_result *verify)
     }
     sf_fault_point("commit");
     if (sf_rank() == 0) {
-        /* what is renamed is ours (the lock is held): --repeat later replaces only this */
-        if (lstat(job->partial, &job->committed) != 0)
-            sf_die_errno("lstat", job->partial);
         sf_output_commit(job->partial, job->path, job->be->sidecar);
+        /* what this job put there (the lock is held): --repeat removes only this, later */
+        job->committed_known =
+            sf_output_identity(job->path, job->be->sidecar, &job->committed) == 0;
         sf_fault_point("committed");
         sf_output_remove(job->record);
         sf_fsync_parent(job->record);
@@ -386,9 +386,9 @@ static void report_stop(const sf_job *job, const progress *pr, const sf_agreemen
         fprintf(stderr, "slabfill: stopped by %s\n", by);
     else if (sf_rank() == 0)
         fprintf(stderr, "slabfill: stopped by %s after %llu of %llu slices, all synced and "
-                "recorded in %s; run the same command with --resume to finish (exit status "
+                "recorded in %s; run the same command with --resume%s to finish (exit status "
                 "%d)\n", by, (unsigned long long)n, (unsigned long long)Z, job->record,
-                SF_EXIT_INTERRUPTED);
+                job->opt->repeat > 1 ? " and without --repeat" : "", SF_EXIT_INTERRUPTED);
 }
 
 /* Opens the partial, runs the units, closes: the timed part of a run. */

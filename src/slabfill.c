@@ -254,7 +254,7 @@ int slabfill_write(MPI_Comm comm, const slabfill_config *cfg, slabfill_producer 
         detail *d = sf_xcalloc(1, sizeof *d);
         user_producer up = {produce, ctx};
         SF_MPI_CHECK(MPI_Comm_rank(comm, &d->rank));
-        rc = sf_write(&opt, &meta, call_user, &up, &d->run);
+        rc = sf_write(&opt, &meta, call_user, &up, &d->run, NULL);
         if (d->run.info.nranks) {
             fill_result(d, res);
             explain(d, rc);

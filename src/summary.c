@@ -5,6 +5,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <inttypes.h>
 #include <sys/stat.h>
@@ -369,8 +370,18 @@ void sf_summary_append(const char *path, const sf_run_info *run, const sf_totals
     size_t n = strlen(path);
     int jsonl = n > 6 && strcmp(path + n - 6, ".jsonl") == 0;
     struct stat st;
-    int fresh = stat(path, &st) != 0 || st.st_size == 0;
-    FILE *f = sf_xfopen(path, "a");
+    /* No link is followed and no FIFO waited on, whatever appeared since the check (--repeat
+     * appends after each write). */
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+                  0666);
+    if (fd < 0)
+        sf_die_errno("open", path);
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        sf_die(__FILE__, __LINE__, "open", "%s: not a regular file", path);
+    const int fresh = st.st_size == 0; /* a CSV header first */
+    FILE *f = fdopen(fd, "a");
+    if (!f)
+        sf_die_errno("fdopen", path);
     sf_record r = {0};
     sf_summary_fields(&r, run, t, NULL);
     sf_record_write(f, &r, jsonl ? SF_FORMAT_JSON : SF_FORMAT_CSV, fresh);

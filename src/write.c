@@ -79,7 +79,7 @@ static int output_path(const sf_options *opt, const sf_backend *be, char *path, 
 }
 
 int sf_write(const sf_options *opt, const sf_file_meta *meta, sf_producer produce, void *ctx,
-             sf_write_run *run)
+             sf_write_run *run, sf_lock **keep)
 {
     memset(run, 0, sizeof *run);
     run->opt = *opt;
@@ -89,13 +89,20 @@ int sf_write(const sf_options *opt, const sf_file_meta *meta, sf_producer produc
         return rc;
     run->be = be;
     sf_job job = sf_job_init(&run->opt, be, be->extension ? run->path : NULL);
+    if (keep) {
+        job.lock = *keep;
+        job.lock_kept = 1;
+    }
     if (produce) {
         job.meta = *meta;
         job.produce = produce;
         job.ctx = ctx;
         job.splittable = 0; /* a user's producer is called from one thread at a time */
     }
-    if ((rc = sf_job_prepare(&job)) != 0)
+    rc = sf_job_prepare(&job);
+    if (keep)
+        *keep = job.lock;
+    if (rc)
         return rc;
     rc = sf_job_run(&job, &run->mine, &run->verify);
     sf_job_describe(&job, &run->info);
@@ -103,6 +110,7 @@ int sf_write(const sf_options *opt, const sf_file_meta *meta, sf_producer produc
     run->complete = job.complete;
     run->stop_code = job.stop_code;
     run->committed = job.committed;
+    run->committed_known = job.committed_known;
     sf_job_release(&job);
     run->all = sf_summary_gather(&run->mine, run->info.nranks);
     return rc;

@@ -136,6 +136,16 @@ else
     refuse unwritable-directory "not writable" 2 "${S[@]}" -o ../ro/out.h5
 fi
 
+# --summary-file never follows a link nor waits on a FIFO: both refused before anything runs.
+echo theirs >target.csv && ln -s target.csv link.csv && mkfifo fifo.csv
+BEFORE=$(state)
+refuse summary-file-link "'link.csv' is a symbolic link; accepted: a regular file" 2 "${S[@]}" \
+    --backend null --summary-file link.csv
+refuse summary-file-fifo "'fifo.csv' is a FIFO; accepted: a regular file" 0 "${S[@]}" \
+    --backend null --summary-file fifo.csv
+rm -f target.csv link.csv fifo.csv
+BEFORE=$(state)
+
 # --force replaces an existing file with a complete, correct one.
 check force-replaces bash -c "$(printf '%q ' "$SLABFILL" -q "${S[@]}" --force -o keep.h5) && \
     $(printf '%q ' "$PYTHON" "$TOP/tests/check_values.py" keep.h5 --shape 3x4x5)"

@@ -4,8 +4,11 @@
 # --summary-file, whose spread keys (min, median, max, sd over the writes so far) an independent
 # Python computation must match; each write verified with --verify; the last file holds the
 # generator's values. A file that another user puts under the output's name between two writes
-# (the fault build paused right there) is left alone and the repeat stops with exit 1. A run
-# killed in its second write resumes (without --repeat) to the bytes of an uninterrupted run.
+# or changes inside it (a sidecar, a file in a store, a byte edited) between two writes (the
+# fault build paused right there) is left alone and the repeat stops with exit 1; a second job
+# is refused between writes (the lock is held throughout). A run killed in its second write
+# resumes (without --repeat) to the bytes of an uninterrupted run, and one stopped by SIGTERM
+# says so.
 # Bad --repeat values and conflicts are refused with exit 2, nothing created.
 . "$(dirname "$0")/lib.sh"
 cd "$SCRATCH" || exit 1
@@ -83,31 +86,87 @@ out=$(mpi 2 --backend null --shape $SH --repeat 4 --format json)
 verdict=$?
 if [ $verdict = 0 ]; then ok repeat-null-backend; else fail repeat-null-backend "$out"; fi
 
-# A user's file put under the name between writes 1 and 2: left alone, exit 1. The fault build
-# pauses before write 2 touches anything (SLABFILL_FAULT=repeat:1:pause).
-for b in hdf5:h5 zarr:zarr; do
-    be=${b%%:*} x=${b#*:}
-    rm -f go
+# Between writes 1 and 2 (the fault build paused there: SLABFILL_FAULT=repeat:1:pause), a user
+# changes what write 1 left: each change is noticed, what is there is left alone, exit 1.
+# tamper KIND EXT: the change.
+tamper() {
+    case "$1" in
+    replaced) rm -rf "u.$2" && if [ "$2" = zarr ]; then mkdir u.zarr && echo mine >u.zarr/note; else echo mine >"u.$2"; fi ;;
+    sidecar) rm -f u.npy.xxh3 && echo mine >u.npy.xxh3 ;;
+    inside) echo mine >u.zarr/data/note ;;
+    edited) "$PYTHON" -c 'import sys; f = open(sys.argv[1], "r+b"); f.seek(5000); f.write(b"mine"); f.close()' "u.$2" ;;
+    esac
+}
+# what_is_left KIND EXT: the user's change is still there.
+what_is_left() {
+    case "$1" in
+    replaced) [ "$(cat "u.$2" 2>/dev/null || cat "u.$2/note")" = mine ] ;;
+    sidecar) [ "$(cat u.npy.xxh3)" = mine ] ;;
+    inside) [ "$(cat u.zarr/data/note)" = mine ] ;;
+    edited) "$PYTHON" -c 'import sys; f = open(sys.argv[1], "rb"); f.seek(5000); sys.exit(f.read(4) != b"mine")' "u.$2" ;;
+    esac
+}
+for c in replaced:h5 replaced:zarr sidecar:npy inside:zarr edited:npy edited:h5; do
+    kind=${c%%:*} x=${c#*:} be=hdf5
+    case $x in npy) be=mpiio ;; zarr) be=zarr ;; esac
+    rm -rf go "u.$x" "u.$x.xxh3"
     # shellcheck disable=SC2086 # MPIRUN is a command line
     SLABFILL_FAULT=repeat:1:pause SLABFILL_FAULT_GO=$PWD/go $MPIRUN -n 2 "$FAULTS" -q \
         --backend "$be" --shape $SH -o "u.$x" --repeat 3 >u.out 2>u.err &
     pid=$!
     BGPIDS+=("$pid")
-    for _ in $(seq 3000); do [ -e "u.$x" ] && break; sleep 0.01; done
-    rm -rf "mine.$x" && if [ "$be" = zarr ]; then mkdir mine.zarr && echo mine >mine.zarr/note; else echo mine >mine.h5; fi
-    rm -rf "u.$x" && mv "mine.$x" "u.$x"
+    for _ in $(seq 3000); do [ -e "u.$x" ] && [ ! -e ".u.$x.partial.progress" ] && break; sleep 0.01; done
+    sleep 0.2 # past the rename and the fingerprint taken right after it
+    tamper "$kind" "$x"
     touch go
     wait "$pid"
     rc=$?
-    if [ "$rc" = 1 ] && grep -q "repeat: 'u.$x' is not the file write 1 of 3 left" u.err &&
-        { [ "$(cat "u.$x" 2>/dev/null)" = mine ] || [ "$(cat "u.$x/note" 2>/dev/null)" = mine ]; } &&
-        [ -z "$(find . -maxdepth 1 -name ".u.$x*")" ]; then
-        ok "repeat-$be-leaves-a-file-put-there-between-writes"
+    if [ "$rc" = 1 ] && grep -q "repeat: 'u.$x'.* is not what write 1 of 3 left there" u.err &&
+        what_is_left "$kind" "$x" && [ -z "$(find . -maxdepth 1 -name ".u.$x.partial*")" ]; then
+        ok "repeat-$be-$kind-between-writes-left-alone"
     else
-        fail "repeat-$be-leaves-a-file-put-there-between-writes" "exit $rc: $(grep -v '^mca_' u.err | head -3)"
+        fail "repeat-$be-$kind-between-writes-left-alone" "exit $rc: $(grep -v '^mca_' u.err | head -3)"
     fi
-    rm -rf "u.$x" go
 done
+# A second job on the output between two writes is refused (the first holds the lock from its
+# first write to its last), and the first goes on to finish.
+rm -rf go two.h5
+# shellcheck disable=SC2086 # MPIRUN is a command line
+SLABFILL_FAULT=repeat:1:pause SLABFILL_FAULT_GO=$PWD/go $MPIRUN -n 2 "$FAULTS" -q \
+    --shape $SH -o two.h5 --repeat 2 >u.out 2>u.err &
+pid=$!
+BGPIDS+=("$pid")
+for _ in $(seq 3000); do [ -e two.h5 ] && [ ! -e .two.h5.partial.progress ] && break; sleep 0.01; done
+out=$(mpi 2 --shape $SH --seed 7 -o two.h5 --force 2>&1)
+rc2=$?
+touch go
+wait "$pid"
+rc=$?
+if [ "$rc2" = 2 ] && grep -q "another slabfill job" <<<"$out" && [ "$rc" = 0 ] &&
+    "$PYTHON" "$TOP/tests/check_values.py" two.h5 >/dev/null 2>&1; then
+    ok repeat-holds-the-lock-between-writes
+else
+    fail repeat-holds-the-lock-between-writes "second job exit $rc2: $out; first exit $rc: $(head -3 u.err)"
+fi
+# A SIGTERM in write 2 stops it cleanly, and the message says how to finish it.
+rm -rf go sig.npy
+# shellcheck disable=SC2086 # MPIRUN is a command line
+SLABFILL_FAULT=unit:4:pause SLABFILL_FAULT_GO=$PWD/go $MPIRUN -n 2 "$FAULTS" -q --backend mpiio \
+    --shape $SH -o sig.npy --repeat 3 >u.out 2>u.err &
+pid=$!
+BGPIDS+=("$pid")
+for _ in $(seq 3000); do [ -e .sig.npy.partial ] && [ ! -e sig.npy ] && [ -e u.err ] && break; sleep 0.01; done
+sleep 0.5
+signal_tree TERM "$pid"
+touch go
+wait "$pid"
+rc=$?
+if [ "$rc" = 3 ] && grep -q "run the same command with --resume and without --repeat" u.err &&
+    mpi 2 -q --backend mpiio --shape $SH -o sig.npy --resume && mpi 2 verify -q sig.npy; then
+    ok repeat-sigterm-in-write-2-says-how-to-finish
+else
+    fail repeat-sigterm-in-write-2-says-how-to-finish "exit $rc: $(grep -v '^mca_' u.err | head -3)"
+fi
 
 # Killed in the second write (its 2nd unit: 6 slices on 2 ranks are 3 units each), the partial
 # resumes (--repeat does not combine with --resume) to the bytes of one uninterrupted write.

@@ -351,7 +351,7 @@ static int commit(sf_job *job, sf_verify_result *verify)
     if (sf_rank() == 0) {
         sf_output_commit(job->partial, job->path, job->be->sidecar);
         /* what this job put there (the lock is held): --repeat removes only this, later */
-        job->committed_known =
+        job->committed_known = job->opt->repeat > 1 &&
             sf_output_identity(job->path, job->be->sidecar, &job->committed) == 0;
         sf_fault_point("committed");
         sf_output_remove(job->record);

@@ -20,14 +20,7 @@
 
 static char dir[128];
 
-static const char *at(const char *name)
-{
-    static char buf[4][512];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
-    return buf[k];
-}
+static const char *at(const char *name) { return sf_test_path(dir, name); }
 
 /* Writes 4 MB to path and reads them back, so that they are in the page cache. */
 static void cached_file(const char *path)

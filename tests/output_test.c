@@ -20,14 +20,7 @@
 
 static char dir[64];
 
-static const char *at(const char *name)
-{
-    static char buf[4][512];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
-    return buf[k];
-}
+static const char *at(const char *name) { return sf_test_path(dir, name); }
 
 static void put(const char *path, const char *text)
 {

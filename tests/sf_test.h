@@ -44,4 +44,14 @@ static inline void sf_test_needs(const char *name, const char *what)
     fflush(stdout);
 }
 
+/* dir/name, in one of four buffers used in turn, so that one call can take up to four paths. */
+static inline const char *sf_test_path(const char *dir, const char *name)
+{
+    static char buf[4][512];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
+    return buf[k];
+}
+
 #endif
